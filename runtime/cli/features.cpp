@@ -1,0 +1,39 @@
+// ocirun features: the runtime-spec features document (features.md). It
+// lists only what ocirun implements on this host.
+#include <cstdio>
+
+#include "oci/features.hpp"
+#include "oci/names.hpp"
+#include "oci/spec.hpp"
+#include "runtime/cli/command.hpp"
+
+namespace rt::cli {
+namespace {
+
+oci::Features collect_features() {
+  oci::Features f;
+  f.oci_version_min = "1.0.0";
+  f.oci_version_max = oci::kSpecVersion;
+  return f;
+}
+
+Result<int> run_features(const GlobalOptions&, const ParsedArgs&) {
+  std::printf("%s\n", oci::to_json(collect_features()).c_str());
+  return 0;
+}
+
+}  // namespace
+
+extern const Command kFeaturesCommand{
+    "features",
+    "show the enabled features",
+    "",
+    "Prints the runtime-spec features document: what this build of ocirun supports on this host.",
+    {},
+    0,
+    0,
+    0,
+    run_features,
+};
+
+}  // namespace rt::cli
