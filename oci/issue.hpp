@@ -15,6 +15,7 @@ struct Issue {
 
   std::string to_string() const { return path + ": " + message; }
   bool is_error() const { return severity == Severity::kError; }
+  bool operator==(const Issue&) const = default;
 };
 
 using Issues = std::vector<Issue>;

@@ -1,5 +1,6 @@
 #include "oci/parse.hpp"
 
+#include <cmath>
 #include <concepts>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -106,6 +107,12 @@ void read(Decoder& d, const json& j, I& out) {
     }
     out = static_cast<I>(v);
   } else if (j.is_number_float()) {
+    // nlohmann stores integers beyond 64 bits as doubles: those are out of
+    // range for every field; 1.5, 1.0 and 1e3 are not integers (as in Go).
+    const double v = j.get<double>();
+    if (std::isfinite(v) && std::trunc(v) == v && std::fabs(v) >= 0x1p63) out_of_range(j.dump());
+    if (std::isfinite(v) && std::trunc(v) == v)
+      d.fail("expected integer without fraction or exponent, got " + j.dump());
     d.fail("expected integer, got fractional number " + j.dump());
   } else {
     d.wrong_type("integer", j);
@@ -463,13 +470,51 @@ void read(Decoder& d, const json& j, Spec& s) {
   field(d, j, "linux", s.linux);
 }
 
-// nlohmann's messages start with "[json.exception.parse_error.101] ".
+// Length of the well-formed UTF-8 sequence at the start of s, 0 if there is none.
+size_t utf8_sequence_length(std::string_view s) {
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = b(0);
+  size_t n = 0;
+  if (c >= 0xc2 && c <= 0xdf) n = 2;
+  else if (c >= 0xe0 && c <= 0xef) n = 3;
+  else if (c >= 0xf0 && c <= 0xf4) n = 4;
+  if (n == 0 || s.size() < n) return 0;
+  for (size_t i = 1; i < n; ++i)
+    if ((b(i) & 0xc0) != 0x80) return 0;
+  // Overlong forms, surrogates and code points above U+10FFFF.
+  if ((c == 0xe0 && b(1) < 0xa0) || (c == 0xed && b(1) > 0x9f) || (c == 0xf0 && b(1) < 0x90) ||
+      (c == 0xf4 && b(1) > 0x8f))
+    return 0;
+  return n;
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] " and
+// quote the bytes last read, which may be invalid UTF-8 or control bytes:
+// those are shown as <FF> so the message stays printable.
 std::string strip_exception_id(const char* what) {
   std::string_view msg(what);
   if (!msg.empty() && msg.front() == '[') {
     if (auto end = msg.find("] "); end != std::string_view::npos) msg.remove_prefix(end + 2);
   }
-  return std::string(msg);
+  std::string out;
+  out.reserve(msg.size());
+  for (size_t i = 0; i < msg.size();) {
+    const auto c = static_cast<unsigned char>(msg[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += msg[i++];
+    } else if (const size_t n = c >= 0x80 ? utf8_sequence_length(msg.substr(i)) : 0; n > 0) {
+      out.append(msg.substr(i, n));
+      i += n;
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '<';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+      out += '>';
+      ++i;
+    }
+  }
+  return out;
 }
 
 template <class T>

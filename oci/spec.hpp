@@ -3,7 +3,8 @@
 // Field names follow the JSON keys in snake_case. An optional JSON member is a
 // std::optional (or an empty container when absence and emptiness mean the
 // same). Only the Linux platform is modelled: other platforms' sections are
-// ignored by the parser, as the spec allows for unknown fields.
+// ignored by the parser, as the spec allows for unknown fields. Every type
+// has a defaulted operator== (member-wise), e.g. to compare round trips.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +26,15 @@ struct IdMapping {
   uint32_t container_id = 0;
   uint32_t host_id = 0;
   uint32_t size = 0;
+
+  bool operator==(const IdMapping&) const = default;
 };
 
 struct ConsoleSize {
   uint32_t height = 0;
   uint32_t width = 0;
+
+  bool operator==(const ConsoleSize&) const = default;
 };
 
 struct User {
@@ -37,17 +42,23 @@ struct User {
   uint32_t gid = 0;
   std::optional<uint32_t> umask;
   std::vector<uint32_t> additional_gids;
+
+  bool operator==(const User&) const = default;
 };
 
 struct Capabilities {
   // Absent and empty both mean "no capability in this set".
   std::vector<std::string> bounding, effective, inheritable, permitted, ambient;
+
+  bool operator==(const Capabilities&) const = default;
 };
 
 struct Rlimit {
   std::string type;  // "RLIMIT_NOFILE", ...
   uint64_t hard = 0;
   uint64_t soft = 0;
+
+  bool operator==(const Rlimit&) const = default;
 };
 
 struct Scheduler {
@@ -58,16 +69,22 @@ struct Scheduler {
   uint64_t runtime = 0;
   uint64_t deadline = 0;
   uint64_t period = 0;
+
+  bool operator==(const Scheduler&) const = default;
 };
 
 struct IoPriority {
   std::string klass;  // "IOPRIO_CLASS_RT" | "IOPRIO_CLASS_BE" | "IOPRIO_CLASS_IDLE"
   int32_t priority = 0;
+
+  bool operator==(const IoPriority&) const = default;
 };
 
 struct CpuAffinity {
   std::string initial;  // cpu list, e.g. "0-3,7"
   std::string final;
+
+  bool operator==(const CpuAffinity&) const = default;
 };
 
 struct Process {
@@ -86,11 +103,15 @@ struct Process {
   std::string selinux_label;
   std::optional<IoPriority> io_priority;
   std::optional<CpuAffinity> exec_cpu_affinity;
+
+  bool operator==(const Process&) const = default;
 };
 
 struct Root {
   std::string path;
   bool readonly = false;
+
+  bool operator==(const Root&) const = default;
 };
 
 struct Mount {
@@ -100,6 +121,8 @@ struct Mount {
   std::vector<std::string> options;
   std::vector<IdMapping> uid_mappings;
   std::vector<IdMapping> gid_mappings;
+
+  bool operator==(const Mount&) const = default;
 };
 
 struct Hook {
@@ -107,21 +130,29 @@ struct Hook {
   std::vector<std::string> args;
   std::vector<std::string> env;
   std::optional<int64_t> timeout;  // seconds, > 0
+
+  bool operator==(const Hook&) const = default;
 };
 
 struct Hooks {
   std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart,
       poststop;
+
+  bool operator==(const Hooks&) const = default;
 };
 
 struct Namespace {
   std::string type;  // "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time"
   std::string path;  // empty: create a new one
+
+  bool operator==(const Namespace&) const = default;
 };
 
 struct TimeOffset {
   int64_t secs = 0;
   uint32_t nanosecs = 0;
+
+  bool operator==(const TimeOffset&) const = default;
 };
 
 struct Device {
@@ -132,6 +163,8 @@ struct Device {
   std::optional<uint32_t> file_mode;
   std::optional<uint32_t> uid;
   std::optional<uint32_t> gid;
+
+  bool operator==(const Device&) const = default;
 };
 
 struct DeviceCgroupRule {
@@ -140,12 +173,16 @@ struct DeviceCgroupRule {
   std::optional<int64_t> major;
   std::optional<int64_t> minor;
   std::string access;  // subset of "rwm"; empty means "rwm"
+
+  bool operator==(const DeviceCgroupRule&) const = default;
 };
 
 struct MemoryResources {
   std::optional<int64_t> limit, reservation, swap, kernel, kernel_tcp;
   std::optional<uint64_t> swappiness;
   std::optional<bool> disable_oom_killer, use_hierarchy, check_before_update;
+
+  bool operator==(const MemoryResources&) const = default;
 };
 
 struct CpuResources {
@@ -157,20 +194,28 @@ struct CpuResources {
   std::optional<uint64_t> realtime_period;
   std::string cpus, mems;
   std::optional<int64_t> idle;
+
+  bool operator==(const CpuResources&) const = default;
 };
 
 struct PidsResources {
   std::optional<int64_t> limit;
+
+  bool operator==(const PidsResources&) const = default;
 };
 
 struct BlockIoWeightDevice {
   int64_t major = 0, minor = 0;
   std::optional<uint16_t> weight, leaf_weight;
+
+  bool operator==(const BlockIoWeightDevice&) const = default;
 };
 
 struct BlockIoThrottleDevice {
   int64_t major = 0, minor = 0;
   uint64_t rate = 0;
+
+  bool operator==(const BlockIoThrottleDevice&) const = default;
 };
 
 struct BlockIoResources {
@@ -178,25 +223,35 @@ struct BlockIoResources {
   std::vector<BlockIoWeightDevice> weight_device;
   std::vector<BlockIoThrottleDevice> throttle_read_bps_device, throttle_write_bps_device,
       throttle_read_iops_device, throttle_write_iops_device;
+
+  bool operator==(const BlockIoResources&) const = default;
 };
 
 struct HugepageLimit {
   std::string page_size;  // "2MB", "1GB", or with a ".rsvd"-style suffix handled by cgroups
   uint64_t limit = 0;
+
+  bool operator==(const HugepageLimit&) const = default;
 };
 
 struct InterfacePriority {
   std::string name;
   uint32_t priority = 0;
+
+  bool operator==(const InterfacePriority&) const = default;
 };
 
 struct NetworkResources {
   std::optional<uint32_t> class_id;
   std::vector<InterfacePriority> priorities;
+
+  bool operator==(const NetworkResources&) const = default;
 };
 
 struct RdmaResources {
   std::optional<uint32_t> hca_handles, hca_objects;
+
+  bool operator==(const RdmaResources&) const = default;
 };
 
 struct Resources {
@@ -209,6 +264,8 @@ struct Resources {
   std::optional<NetworkResources> network;
   std::map<std::string, RdmaResources> rdma;
   std::map<std::string, std::string> unified;
+
+  bool operator==(const Resources&) const = default;
 };
 
 struct SeccompArg {
@@ -216,6 +273,8 @@ struct SeccompArg {
   uint64_t value = 0;
   uint64_t value_two = 0;
   std::string op;  // "SCMP_CMP_EQ", ...
+
+  bool operator==(const SeccompArg&) const = default;
 };
 
 struct SeccompSyscall {
@@ -223,6 +282,8 @@ struct SeccompSyscall {
   std::string action;
   std::optional<uint32_t> errno_ret;
   std::vector<SeccompArg> args;
+
+  bool operator==(const SeccompSyscall&) const = default;
 };
 
 struct Seccomp {
@@ -233,6 +294,8 @@ struct Seccomp {
   std::string listener_path;
   std::string listener_metadata;
   std::vector<SeccompSyscall> syscalls;
+
+  bool operator==(const Seccomp&) const = default;
 };
 
 struct IntelRdt {
@@ -241,21 +304,29 @@ struct IntelRdt {
   std::string l3_cache_schema;
   std::string mem_bw_schema;
   bool enable_monitoring = false;
+
+  bool operator==(const IntelRdt&) const = default;
 };
 
 struct MemoryPolicy {
   std::string mode;  // "MPOL_BIND", ...
   std::string nodes;
   std::vector<std::string> flags;
+
+  bool operator==(const MemoryPolicy&) const = default;
 };
 
 struct Personality {
   std::string domain;  // "LINUX" | "LINUX32"
   std::vector<std::string> flags;
+
+  bool operator==(const Personality&) const = default;
 };
 
 struct NetDevice {
   std::string name;  // name inside the container; empty keeps the host name
+
+  bool operator==(const NetDevice&) const = default;
 };
 
 struct Linux {
@@ -281,6 +352,8 @@ struct Linux {
       if (ns.type == type) return &ns;
     return nullptr;
   }
+
+  bool operator==(const Linux&) const = default;
 };
 
 struct Spec {
@@ -293,6 +366,8 @@ struct Spec {
   std::optional<Hooks> hooks;
   std::map<std::string, std::string> annotations;
   std::optional<Linux> linux;
+
+  bool operator==(const Spec&) const = default;
 };
 
 }  // namespace oci

@@ -45,9 +45,13 @@ void check_absolute(Findings& f, const std::string& path, std::string_view value
     check_no_nul(f, path, value);
 }
 
+// value must be one of allowed; an empty value is reported as missing.
 void check_one_of(Findings& f, const std::string& path, std::string_view value,
                   std::span<const std::string_view> allowed, const char* what) {
-  if (!names::contains(allowed, value)) f.error(path, std::string("unknown ") + what + " " + quote(value));
+  if (value.empty())
+    f.error(path, "is required");
+  else if (!names::contains(allowed, value))
+    f.error(path, std::string("unknown ") + what + " " + quote(value));
 }
 
 // ---- ociVersion --------------------------------------------------------------
@@ -119,7 +123,9 @@ void check_rlimits(Findings& f, const std::string& path, const std::vector<Rlimi
   for (size_t i = 0; i < rlimits.size(); ++i) {
     const auto& r = rlimits[i];
     const std::string p = idx(path, i);
-    if (!names::rlimit(r.type))
+    if (r.type.empty())
+      f.error(p + ".type", "is required");
+    else if (!names::rlimit(r.type))
       f.error(p + ".type", "unknown rlimit " + quote(r.type));
     else if (!seen.insert(r.type).second)
       f.error(p + ".type", "duplicate rlimit " + quote(r.type));
@@ -177,6 +183,7 @@ void check_id_mappings(Findings& f, const std::string& path, const std::vector<I
 }
 
 void check_mounts(const Spec& s, Findings& f) {
+  const bool in_user_ns = s.linux && s.linux->find_namespace("user");
   for (size_t i = 0; i < s.mounts.size(); ++i) {
     const auto& m = s.mounts[i];
     const std::string p = idx("$.mounts", i);
@@ -197,8 +204,10 @@ void check_mounts(const Spec& s, Findings& f) {
     const bool has_maps = !m.uid_mappings.empty() || !m.gid_mappings.empty();
     if (has_maps && (m.uid_mappings.empty() || m.gid_mappings.empty()))
       f.error(p, "id-mapped mounts need both uidMappings and gidMappings");
-    if (idmap_opt && !has_maps)
-      f.error(p + ".options", "idmap requires uidMappings and gidMappings on the mount");
+    // Without mappings of its own, an idmap mount takes the container's user
+    // namespace mapping (config.md); without a user namespace it has none.
+    if (idmap_opt && !has_maps && !in_user_ns)
+      f.error(p + ".options", "idmap needs uidMappings and gidMappings on the mount or a user namespace");
   }
 }
 
@@ -241,7 +250,7 @@ void check_namespaces(const Linux& l, Findings& f) {
     const auto& ns = l.namespaces[i];
     const std::string p = idx("$.linux.namespaces", i);
     if (!names::is_namespace_type(ns.type)) {
-      f.error(p + ".type", "unknown namespace " + quote(ns.type));
+      f.error(p + ".type", ns.type.empty() ? "is required" : "unknown namespace " + quote(ns.type));
       continue;
     }
     if (!seen.insert(ns.type).second) f.error(p + ".type", "duplicate namespace " + quote(ns.type));
@@ -256,8 +265,10 @@ void check_namespaces(const Linux& l, Findings& f) {
   if (!v.has("user") && mappings)
     f.error(l.uid_mappings.empty() ? "$.linux.gidMappings" : "$.linux.uidMappings",
             "id mappings need a user namespace in $.linux.namespaces");
-  if (v.is_new("user") && (l.uid_mappings.empty() || l.gid_mappings.empty()))
-    f.error("$.linux", "a new user namespace needs uidMappings and gidMappings");
+  if (v.is_new("user") && l.uid_mappings.empty())
+    f.error("$.linux.uidMappings", "is required when a new user namespace is created");
+  else if (v.is_new("user") && l.gid_mappings.empty())
+    f.error("$.linux.gidMappings", "is required when a new user namespace is created");
   check_id_mappings(f, "$.linux.uidMappings", l.uid_mappings);
   check_id_mappings(f, "$.linux.gidMappings", l.gid_mappings);
 
@@ -273,6 +284,10 @@ void check_namespaces(const Linux& l, Findings& f) {
         f.error(key("$.linux.timeOffsets", clock) + ".nanosecs", "must be below 1000000000");
     }
   }
+}
+
+void check_annotations(const Spec& s, Findings& f) {
+  if (s.annotations.contains("")) f.error("$.annotations[\"\"]", "key must not be empty");
 }
 
 void check_uts(const Spec& s, Findings& f) {
@@ -324,7 +339,9 @@ void check_devices(const Linux& l, Findings& f) {
     const auto& d = l.devices[i];
     const std::string p = idx("$.linux.devices", i);
     check_absolute(f, p + ".path", d.path);
-    if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
+    if (d.type.empty())
+      f.error(p + ".type", "is required");
+    else if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
       f.error(p + ".type", "unknown device type " + quote(d.type) + " (expected c, b, u or p)");
     if (d.major < 0 || d.minor < 0) f.error(p, "major and minor must not be negative");
     if (d.file_mode && *d.file_mode > 07777)
@@ -343,11 +360,20 @@ void check_device_rules(Findings& f, const std::string& path, const std::vector<
   }
 }
 
+// Only SCMP_ACT_ERRNO and SCMP_ACT_TRACE carry a return code; the spec
+// requires an error when errnoRet is given with another action.
+void check_errno_ret(Findings& f, const std::string& path, const std::optional<uint32_t>& errno_ret,
+                     const std::string& action) {
+  if (errno_ret && action != "SCMP_ACT_ERRNO" && action != "SCMP_ACT_TRACE")
+    f.error(path, "is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not " + quote(action));
+}
+
 void check_seccomp(const Seccomp& s, Findings& f) {
   const std::string base = "$.linux.seccomp";
   check_one_of(f, base + ".defaultAction", s.default_action, names::seccomp_actions(), "seccomp action");
   if (s.default_action == "SCMP_ACT_NOTIFY")
     f.error(base + ".defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
+  check_errno_ret(f, base + ".defaultErrnoRet", s.default_errno_ret, s.default_action);
   for (size_t i = 0; i < s.architectures.size(); ++i)
     check_one_of(f, idx(base + ".architectures", i), s.architectures[i], names::seccomp_architectures(),
                  "seccomp architecture");
@@ -361,6 +387,7 @@ void check_seccomp(const Seccomp& s, Findings& f) {
     for (size_t n = 0; n < sc.names.size(); ++n)
       if (sc.names[n].empty() || has_nul(sc.names[n])) f.error(idx(p + ".names", n), "invalid syscall name");
     check_one_of(f, p + ".action", sc.action, names::seccomp_actions(), "seccomp action");
+    check_errno_ret(f, p + ".errnoRet", sc.errno_ret, sc.action);
     notify = notify || sc.action == "SCMP_ACT_NOTIFY";
     for (size_t a = 0; a < sc.args.size(); ++a) {
       const std::string ap = idx(p + ".args", a);
@@ -371,6 +398,8 @@ void check_seccomp(const Seccomp& s, Findings& f) {
   if (notify && s.listener_path.empty())
     f.error(base + ".listenerPath", "is required when a syscall uses SCMP_ACT_NOTIFY");
   if (!s.listener_path.empty()) check_absolute(f, base + ".listenerPath", s.listener_path);
+  if (!s.listener_metadata.empty() && s.listener_path.empty())
+    f.error(base + ".listenerMetadata", "must not be set without listenerPath");
 }
 
 void check_cgroups_path(const Linux& l, const ValidateOptions& o, Findings& f) {
@@ -381,6 +410,36 @@ void check_cgroups_path(const Linux& l, const ValidateOptions& o, Findings& f) {
   const auto c2 = c1 == std::string::npos ? c1 : cp.find(':', c1 + 1);
   if (c1 == std::string::npos || c2 == std::string::npos || cp.find(':', c2 + 1) != std::string::npos)
     f.error("$.linux.cgroupsPath", "expected \"slice:prefix:name\" with --systemd-cgroup, got " + quote(cp));
+}
+
+// set_mempolicy(2): MPOL_DEFAULT and MPOL_LOCAL take no nodes, the modes that
+// choose among nodes need at least one, MPOL_PREFERRED accepts both.
+void check_memory_policy_nodes(const MemoryPolicy& m, Findings& f) {
+  const std::string path = "$.linux.memoryPolicy.nodes";
+  if (!m.nodes.empty() && !is_valid_cpu_list(m.nodes))
+    f.error(path, "invalid node list " + quote(m.nodes));
+  else if (!m.nodes.empty() && (m.mode == "MPOL_DEFAULT" || m.mode == "MPOL_LOCAL"))
+    f.error(path, "must be empty for " + m.mode);
+  else if (m.nodes.empty() && (m.mode == "MPOL_BIND" || m.mode == "MPOL_INTERLEAVE" ||
+                               m.mode == "MPOL_WEIGHTED_INTERLEAVE" || m.mode == "MPOL_PREFERRED_MANY"))
+    f.error(path, "must name at least one node for " + m.mode);
+}
+
+void check_intel_rdt(const IntelRdt& r, Findings& f) {
+  const std::string base = "$.linux.intelRdt";
+  // A directory name under the resctrl root; "/" is the spec's name for the root (default CLOS).
+  const auto& clos = r.clos_id;
+  if (clos == "." || clos == ".." || (clos.size() > 1 && clos.find('/') != std::string::npos) || has_nul(clos))
+    f.error(base + ".closID", "invalid closID " + quote(clos));
+  // Each value becomes lines of the schemata file: a newline would inject another line.
+  auto check_line = [&](const std::string& path, const std::string& v) {
+    if (v.find_first_of("\n\r") != std::string::npos || has_nul(v)) f.error(path, "must be a single line");
+  };
+  check_line(base + ".l3CacheSchema", r.l3_cache_schema);
+  check_line(base + ".memBwSchema", r.mem_bw_schema);
+  if (!r.mem_bw_schema.empty() && !r.mem_bw_schema.starts_with("MB:"))
+    f.error(base + ".memBwSchema", "must start with \"MB:\", got " + quote(r.mem_bw_schema));
+  for (size_t i = 0; i < r.schemata.size(); ++i) check_line(idx(base + ".schemata", i), r.schemata[i]);
 }
 
 void check_misc_linux(const Linux& l, Findings& f) {
@@ -396,14 +455,9 @@ void check_misc_linux(const Linux& l, Findings& f) {
     for (size_t i = 0; i < l.memory_policy->flags.size(); ++i)
       check_one_of(f, idx("$.linux.memoryPolicy.flags", i), l.memory_policy->flags[i],
                    names::memory_policy_flags(), "memory policy flag");
-    if (!l.memory_policy->nodes.empty() && !is_valid_cpu_list(l.memory_policy->nodes))
-      f.error("$.linux.memoryPolicy.nodes", "invalid node list " + quote(l.memory_policy->nodes));
+    check_memory_policy_nodes(*l.memory_policy, f);
   }
-  if (l.intel_rdt) {
-    const auto& clos = l.intel_rdt->clos_id;
-    if (clos == "." || clos == ".." || clos.find('/') != std::string::npos)
-      f.error("$.linux.intelRdt.closID", "invalid closID " + quote(clos));
-  }
+  if (l.intel_rdt) check_intel_rdt(*l.intel_rdt, f);
   const NamespaceView v{&l};
   if (!l.net_devices.empty() && !v.has("network"))
     f.error("$.linux.netDevices", "needs a network namespace in $.linux.namespaces");
@@ -428,8 +482,19 @@ void check_resources(const Resources& r, const std::string& base, Findings& f) {
     if (!r.cpu->mems.empty() && !is_valid_cpu_list(r.cpu->mems))
       f.error(base + ".cpu.mems", "invalid node list " + quote(r.cpu->mems));
   }
-  if (r.memory && r.memory->swappiness && *r.memory->swappiness > 100)
-    f.error(base + ".memory.swappiness", "must be in [0, 100], got " + std::to_string(*r.memory->swappiness));
+  if (r.cpu && r.cpu->burst && r.cpu->quota && *r.cpu->quota > 0 &&
+      *r.cpu->burst > static_cast<uint64_t>(*r.cpu->quota))
+    f.error(base + ".cpu.burst", "must not exceed quota " + std::to_string(*r.cpu->quota) + ", got " +
+                                     std::to_string(*r.cpu->burst));
+  if (r.memory) {
+    const auto& m = *r.memory;
+    if (m.swappiness && *m.swappiness > 100)
+      f.error(base + ".memory.swappiness", "must be in [0, 100], got " + std::to_string(*m.swappiness));
+    // swap is the memory+swap limit (cgroup v1 semantics), so it cannot be below limit.
+    if (m.limit && m.swap && *m.limit > 0 && *m.swap > 0 && *m.swap < *m.limit)
+      f.error(base + ".memory.swap", "memory+swap limit " + std::to_string(*m.swap) + " is below memory limit " +
+                                         std::to_string(*m.limit));
+  }
   if (r.block_io) {
     auto check_weight = [&](const std::string& p, const std::optional<uint16_t>& w) {
       if (w && *w != 0 && (*w < 10 || *w > 1000)) f.error(p, "must be in [10, 1000], got " + std::to_string(*w));
@@ -437,14 +502,22 @@ void check_resources(const Resources& r, const std::string& base, Findings& f) {
     check_weight(base + ".blockIO.weight", r.block_io->weight);
     check_weight(base + ".blockIO.leafWeight", r.block_io->leaf_weight);
     for (size_t i = 0; i < r.block_io->weight_device.size(); ++i) {
-      check_weight(idx(base + ".blockIO.weightDevice", i) + ".weight", r.block_io->weight_device[i].weight);
-      check_weight(idx(base + ".blockIO.weightDevice", i) + ".leafWeight", r.block_io->weight_device[i].leaf_weight);
+      const auto& wd = r.block_io->weight_device[i];
+      const std::string p = idx(base + ".blockIO.weightDevice", i);
+      if (!wd.weight && !wd.leaf_weight) f.error(p, "needs weight or leafWeight");
+      check_weight(p + ".weight", wd.weight);
+      check_weight(p + ".leafWeight", wd.leaf_weight);
     }
   }
+  for (const auto& [dev, limits] : r.rdma) {
+    if (!limits.hca_handles && !limits.hca_objects)
+      f.error(key(base + ".rdma", dev), "needs hcaHandles or hcaObjects");
+  }
   for (const auto& [k, v] : r.unified) {
-    if (k.empty() || k.find('/') != std::string::npos || k.find('.') == std::string::npos || has_nul(k) ||
-        has_nul(v))
+    if (k.empty() || k.find('/') != std::string::npos || k.find('.') == std::string::npos || has_nul(k))
       f.error(key(base + ".unified", k), "invalid cgroup v2 file name");
+    else
+      check_no_nul(f, key(base + ".unified", k), v);
   }
 }
 
@@ -492,6 +565,7 @@ Issues validate(const Spec& spec, const ValidateOptions& options) {
   if (spec.process) check_process(*spec.process, "$.process", f);
   check_mounts(spec, f);
   check_hooks(spec, f);
+  check_annotations(spec, f);
   check_uts(spec, f);
   check_linux(spec, options, f);
   return std::move(f.issues);
