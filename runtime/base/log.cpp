@@ -70,6 +70,7 @@ Result<> configure(const std::string& path, Format format, bool debug) {
 
 bool debug_enabled() { return sink().debug; }
 bool logs_to_stderr() { return !sink().owns_fd; }
+int sink_fd() { return sink().fd; }
 
 std::string format_line(Level level, std::string_view msg, Format format, std::string_view time) {
   if (format == Format::kJson)

@@ -20,6 +20,8 @@ enum class Format { kText, kJson };
 Result<> configure(const std::string& path, Format format, bool debug);
 bool debug_enabled();
 bool logs_to_stderr();
+// The fd log lines go to (a child that keeps logging must keep it open).
+int sink_fd();
 
 std::string format_line(Level level, std::string_view msg, Format format, std::string_view time);
 void write(Level level, std::string_view msg);

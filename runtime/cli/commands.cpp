@@ -4,14 +4,19 @@ namespace rt::cli {
 
 // Defined in one file per verb.
 extern const Command kCheckCommand;
+extern const Command kCreateCommand;
+extern const Command kDeleteCommand;
 extern const Command kFeaturesCommand;
+extern const Command kKillCommand;
+extern const Command kListCommand;
 extern const Command kSpecCommand;
+extern const Command kStartCommand;
+extern const Command kStateCommand;
 
 namespace {
 const Command* const kCommands[] = {
-    &kCheckCommand,
-    &kFeaturesCommand,
-    &kSpecCommand,
+    &kCheckCommand,   &kCreateCommand, &kDeleteCommand, &kFeaturesCommand, &kKillCommand,
+    &kListCommand,    &kSpecCommand,   &kStartCommand,  &kStateCommand,
 };
 }  // namespace
 

@@ -24,6 +24,7 @@ Result<BundleReport> inspect_bundle(const std::string& dir, const oci::ValidateO
   auto spec = oci::parse_config(*text);
   if (!spec) return Err(0, spec.error().to_string());
   b.spec = std::move(*spec);
+  b.config_text = std::move(*text);
   report.issues = oci::validate(b.spec, options);
   if (b.spec.root && !b.spec.root->path.empty()) {
     const std::string& p = b.spec.root->path;

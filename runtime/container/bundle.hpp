@@ -14,6 +14,7 @@ struct Bundle {
   std::string dir;     // absolute bundle directory
   std::string rootfs;  // absolute root.path
   oci::Spec spec;
+  std::string config_text;  // config.json as read (snapshotted into the state dir)
   oci::Issues warnings;  // validation warnings, to be logged by the caller
 };
 

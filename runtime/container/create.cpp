@@ -1,0 +1,138 @@
+// create: validate everything first, then build the container; any failure
+// unwinds what was made (init killed, cgroup and state directory removed).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "runtime/base/fs.hpp"
+#include "runtime/base/log.hpp"
+#include "runtime/base/scope_exit.hpp"
+#include "runtime/console/console.hpp"
+#include "runtime/container/bundle.hpp"
+#include "runtime/container/host_checks.hpp"
+#include "runtime/container/lifecycle.hpp"
+#include "runtime/hooks/hooks.hpp"
+#include "runtime/process/launch.hpp"
+
+namespace rt::container {
+namespace {
+
+// Checks that can fail without touching the system.
+Result<Bundle> load_and_check(const Context& ctx, const CreateOptions& o) {
+  TRY(validate_id(o.id));
+  TRY_ASSIGN(Bundle b, load_bundle(o.bundle, {ctx.systemd_cgroup}));
+  for (const auto& w : b.warnings) log::warn(w.to_string());
+  if (!b.spec.process) return Err(0, "$.process: a container needs a process to run");
+  for (const auto& issue : host_checks(b)) {
+    if (issue.is_error()) return Err(0, issue.to_string());
+    log::warn(issue.to_string());
+  }
+  if (b.spec.process->terminal && o.console_socket.empty() && o.console_fd < 0)
+    return Err(0, "$.process.terminal: a terminal needs --console-socket (or run it in the foreground)");
+  return b;
+}
+
+// LISTEN_FDS (socket activation) passes through, as runc does: the fds
+// after the preserved ones go along, and the process is told about them.
+int add_socket_activation(std::vector<std::string>& env, int preserve_fds) {
+  const char* fds = std::getenv("LISTEN_FDS");
+  if (!fds) return preserve_fds;
+  auto n = parse_int<int>(fds);
+  if (!n || *n <= 0) return preserve_fds;
+  env.push_back(cat("LISTEN_FDS=", *n));
+  env.push_back("LISTEN_PID=1");
+  return std::max(preserve_fds, *n);
+}
+
+process::SyncExpectations expectations(const oci::Spec& s, const process::NamespacePlan& ns) {
+  process::SyncExpectations e;
+  e.userns_request = ns.child_unshares_user;
+  e.init_pid = ns.fork_for_init;
+  if (s.hooks) {
+    const auto& h = *s.hooks;
+    e.mounts_ready = !h.prestart.empty() || !h.create_runtime.empty() || !h.create_container.empty() ||
+                     !h.start_container.empty();
+  }
+  return e;
+}
+
+Result<> write_pid_file(const std::string& path, pid_t pid) {
+  const std::string abs = fs::absolute(path);
+  const auto slash = abs.rfind('/');
+  TRY_ASSIGN(auto dir, fs::open_dir(slash == 0 ? "/" : abs.substr(0, slash)));
+  return with_context(fs::write_file_atomic(dir.get(), abs.substr(slash + 1), std::to_string(pid), 0644),
+                      "writing pid file ", abs);
+}
+
+}  // namespace
+
+Result<Created> create(const Context& ctx, const CreateOptions& o) {
+  TRY_ASSIGN(Bundle bundle, load_and_check(ctx, o));
+  const oci::Spec& spec = bundle.spec;
+
+  process::InitConfig init;
+  init.id = o.id;
+  init.bundle = bundle.dir;
+  init.spec = &spec;
+  TRY_ASSIGN(init.rootfs, rootfs::make_plan(spec, bundle.rootfs, {bundle.dir, o.no_pivot}));
+  init.ns = process::plan_namespaces(spec.linux ? &*spec.linux : nullptr);
+  TRY(process::open_join_fds(init.ns));
+  init.env = spec.process->env;
+  init.preserve_fds = add_socket_activation(init.env, o.preserve_fds);
+  init.no_new_keyring = o.no_new_keyring;
+  init.expect = expectations(spec, init.ns);
+  if (o.child_sigmask) init.child_sigmask = *o.child_sigmask;
+  else sigprocmask(SIG_SETMASK, nullptr, &init.child_sigmask);
+
+  // From here on the system changes: every step is undone on failure.
+  TRY_ASSIGN(ContainerDir dir, ctx.store.create(o.id));
+  ScopeExit remove_dir([&] { (void)dir.remove(); });
+  TRY(with_context(fs::write_file_atomic(dir.fd(), kConfigFile, bundle.config_text), "saving config of ", o.id));
+
+  if (::mkfifoat(dir.fd(), kExecFifo, 0600) < 0) return ErrnoErr("creating ", dir.path(), "/", kExecFifo);
+  UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fifo) return ErrnoErr("opening ", dir.path(), "/", kExecFifo);
+  init.exec_fifo_fd = fifo.get();
+
+  UniqueFd console_socket;
+  if (spec.process->terminal) {
+    if (o.console_fd >= 0) {
+      init.console_socket_fd = o.console_fd;
+    } else {
+      TRY_ASSIGN(console_socket, console::connect_socket(o.console_socket));
+      init.console_socket_fd = console_socket.get();
+    }
+  }
+
+  ContainerState state;
+  state.id = o.id;
+  state.bundle = bundle.dir;
+  state.rootfs = bundle.rootfs;
+  state.annotations = spec.annotations;
+  state.own_pid_namespace = init.ns.new_pid;
+  state.systemd_cgroup = ctx.systemd_cgroup;
+  state.rootless = ctx.rootless;
+  state.owner = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
+
+  auto on_mounts_ready = [&](pid_t pid) -> Result<> {
+    if (!spec.hooks) return {};
+    oci::State st{oci::kSpecVersion, o.id, "creating", pid, bundle.dir, spec.annotations};
+    const std::string json = oci::to_json(st, oci::StateFormat::kOci);
+    TRY(hooks::run_all("prestart", spec.hooks->prestart, json));
+    return hooks::run_all("createRuntime", spec.hooks->create_runtime, json);
+  };
+  process::Launcher launcher(init);
+  TRY_ASSIGN(auto proc, launcher.start(nullptr, on_mounts_ready));
+  state.pid = proc.pid;
+  state.pid_start_time = proc.start_time;
+  state.created = now_rfc3339_nano();
+  TRY(dir.write_state(state));
+  if (!o.pid_file.empty()) TRY(write_pid_file(o.pid_file, proc.pid));
+  TRY(launcher.finish());
+  remove_dir.dismiss();
+  return Created{std::move(dir), std::move(state)};
+}
+
+}  // namespace rt::container

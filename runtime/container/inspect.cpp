@@ -1,0 +1,39 @@
+// state/list: the status derived from facts (see status.hpp).
+#include "runtime/base/proc.hpp"
+#include "runtime/container/lifecycle.hpp"
+
+namespace rt::container {
+
+Result<Inspection> inspect(const Context& ctx, const std::string& id) {
+  TRY_ASSIGN(auto dir, ctx.store.open(id, Lock::kNone));
+  Inspection in;
+  StatusFacts facts;
+  facts.has_state = dir.has_state();
+  if (!facts.has_state) {
+    facts.creator_active = ctx.store.is_locked(dir);
+    in.state.id = id;
+    in.status = derive_status(facts);
+    return in;
+  }
+  TRY_ASSIGN(in.state, dir.read_state());
+  in.has_state = true;
+  facts.init_alive = proc::alive(in.state.pid, in.state.pid_start_time);
+  facts.exec_fifo = dir.has_exec_fifo();
+  in.status = derive_status(facts);
+  return in;
+}
+
+oci::State to_oci_state(const Inspection& in) {
+  oci::State s;
+  s.id = in.state.id;
+  s.status = std::string(status_name(in.status));
+  s.pid = in.status == Status::kStopped ? 0 : in.state.pid;
+  s.bundle = in.state.bundle;
+  s.annotations = in.state.annotations;
+  s.rootfs = in.state.rootfs;
+  s.created = in.state.created;
+  s.owner = in.state.owner;
+  return s;
+}
+
+}  // namespace rt::container

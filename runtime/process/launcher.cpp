@@ -1,0 +1,190 @@
+// Runtime side of the init protocol (see sync.hpp for the diagram).
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oci/names.hpp"
+#include "runtime/base/fs.hpp"
+#include "runtime/base/log.hpp"
+#include "runtime/base/proc.hpp"
+#include "runtime/process/launch.hpp"
+#include "runtime/sys/raw.hpp"
+
+namespace rt::process {
+namespace {
+
+std::string describe_wait_status(int status) {
+  if (WIFEXITED(status)) return cat("exit status ", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return cat("killed by signal ", WTERMSIG(status));
+  return "stopped";
+}
+
+}  // namespace
+
+Launcher::~Launcher() {
+  if (!done_) kill_child();
+}
+
+void Launcher::kill_child() {
+  // The init (maybe a grandchild) first, then the cloned child, and reap.
+  if (init_ > 0 && init_ != child_) ::kill(init_, SIGKILL);
+  if (child_pidfd_) sys::pidfd_send_signal_raw(child_pidfd_.get(), SIGKILL);
+  if (child_ > 0) {
+    while (::waitpid(child_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  child_ = 0;
+}
+
+Result<> Launcher::clone_child(cgroups::Manager* cgroup) {
+  TRY_ASSIGN(auto pair, Channel::make_pair());
+  auto& [parent_end, child_end] = pair;
+
+  clone_args args{};
+  int pidfd = -1;
+  args.flags = config_.ns.clone_flags | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  const int cgroup_fd = cgroup ? cgroup->clone_into_fd() : -1;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
+  long pid = sys::clone3(&args);
+  if (pid < 0 && cgroup_fd >= 0 && errno != ENOSYS) {
+    // The cgroup refused us (e.g. a v2 domain with threads): join it later.
+    args.flags &= ~CLONE_INTO_CGROUP;
+    args.cgroup = 0;
+    pid = sys::clone3(&args);
+  }
+  if (pid < 0 && errno == ENOSYS) {
+    // Kernels before 5.3: plain clone, fork-like (no new stack), pidfd after.
+    pid = ::syscall(SYS_clone, static_cast<unsigned long>(config_.ns.clone_flags) | SIGCHLD, nullptr, nullptr,
+                    nullptr, 0);
+    if (pid > 0) pidfd = sys::pidfd_open_raw(static_cast<pid_t>(pid), 0);
+    args.flags &= ~CLONE_INTO_CGROUP;
+  }
+  if (pid < 0) return ErrnoErr("clone3 for the container init");
+  if (pid == 0) {
+    parent_end.close();
+    run_init(config_, std::move(child_end));
+  }
+  child_ = init_ = static_cast<pid_t>(pid);
+  child_pidfd_.reset(pidfd);
+  born_in_cgroup_ = args.flags & CLONE_INTO_CGROUP;
+  channel_ = std::move(parent_end);
+  return {};
+}
+
+Result<> Launcher::apply_process_limits(pid_t pid) {
+  const oci::Process* p = config_.spec->process ? &*config_.spec->process : nullptr;
+  if (!p) return {};
+  for (size_t i = 0; i < p->rlimits.size(); ++i) {
+    const auto& r = p->rlimits[i];
+    const auto resource = oci::names::rlimit(r.type);
+    if (!resource) return Err(EINVAL, "$.process.rlimits[", i, "].type: unknown rlimit ", r.type);
+    rlimit lim{r.soft, r.hard};
+    // Set from here, in the runtime's user namespace: raising a hard limit
+    // needs CAP_SYS_RESOURCE there, which a container's root would lack.
+    if (::prlimit(pid, static_cast<__rlimit_resource>(*resource), &lim, nullptr) < 0)
+      return ErrnoErr("$.process.rlimits[", i, "]: setting ", r.type, " to soft ", r.soft, " hard ", r.hard);
+  }
+  if (p->oom_score_adj)
+    TRY_CTX(fs::write_file(cat("/proc/", pid, "/oom_score_adj"), std::to_string(*p->oom_score_adj)),
+            "$.process.oomScoreAdj");
+  return {};
+}
+
+Result<> Launcher::setup_from_parent(cgroups::Manager* cgroup) {
+  const oci::Linux* l = config_.spec->linux ? &*config_.spec->linux : nullptr;
+  const bool deny_setgroups = false;  // root may let the container call setgroups
+  if (config_.expect.userns_request) {
+    TRY_ASSIGN(Frame f, channel_.recv());
+    if (f.type == static_cast<uint32_t>(Msg::kError)) return Err(0, f.payload);
+    if (f.type != static_cast<uint32_t>(Msg::kUsernsReady))
+      return Err(EPROTO, "protocol error: expected userns-ready from container init");
+  }
+  if (config_.ns.new_user) {
+    TRY(write_id_maps(child_, l->uid_mappings, l->gid_mappings, deny_setgroups));
+    if (config_.expect.userns_request) TRY(channel_.send(static_cast<uint32_t>(Msg::kUsernsMapped)));
+  }
+  TRY(apply_process_limits(child_));
+  if (cgroup && !born_in_cgroup_) TRY(cgroup->add_process(child_));
+  return channel_.send(static_cast<uint32_t>(Msg::kGo));
+}
+
+Result<> Launcher::drive(const MountsReadyHook& on_mounts_ready) {
+  SyncExpectations after_go = config_.expect;
+  after_go.userns_request = false;  // handled in setup_from_parent
+  SyncSequence seq(after_go);
+  while (!seq.ready()) {
+    TRY_ASSIGN(Frame f, channel_.recv());
+    const Msg m = static_cast<Msg>(f.type);
+    // The message already carries the child's strerror.
+    if (m == Msg::kError) return Err(0, f.payload);
+    TRY(seq.accept(m));
+    switch (m) {
+      case Msg::kInitPid: {
+        auto pid = parse_int<pid_t>(f.payload);
+        if (!pid || *pid <= 0) return Err(EPROTO, "protocol error: bad init pid");
+        init_ = *pid;
+        break;
+      }
+      case Msg::kMountsReady:
+        if (on_mounts_ready) TRY(on_mounts_ready(init_));
+        TRY(channel_.send(static_cast<uint32_t>(Msg::kHooksDone), 0, std::to_string(init_)));
+        break;
+      case Msg::kSeccompFd:
+        return Err(EOPNOTSUPP, "$.linux.seccomp: the notify listener is not supported by this build");
+      default:
+        break;
+    }
+  }
+  return {};
+}
+
+Error Launcher::child_failure(Error e) {
+  // EOF or a broken pipe means the child died: say how.
+  if (e.errnum != EPIPE && e.errnum != ECONNRESET) return e;
+  int status = 0;
+  if (child_ > 0 && ::waitpid(child_, &status, 0) == child_) {
+    child_ = 0;
+    return Error{0, cat("container init exited before it was ready (", describe_wait_status(status), ")")};
+  }
+  return e;
+}
+
+Result<InitProcess> Launcher::start(cgroups::Manager* cgroup, const MountsReadyHook& on_mounts_ready) {
+  TRY(clone_child(cgroup));
+  if (auto r = setup_from_parent(cgroup); !r) return ErrFrom(child_failure(std::move(r).error()));
+  if (auto r = drive(on_mounts_ready); !r) return ErrFrom(child_failure(std::move(r).error()));
+  InitProcess init;
+  init.pid = init_;
+  if (init_ != child_) {
+    // The intermediate child has done its job (forked init); reap it.
+    int status = 0;
+    while (::waitpid(child_, &status, 0) < 0 && errno == EINTR) {
+    }
+    child_ = 0;
+    child_pidfd_.reset();
+    init.pidfd.reset(sys::pidfd_open_raw(init_, 0));
+  } else {
+    init.pidfd.reset(::fcntl(child_pidfd_.get(), F_DUPFD_CLOEXEC, 0));
+  }
+  auto st = proc::stat(init_);
+  if (!st) return Err(ESRCH, "container init ", init_, " vanished");
+  init.start_time = st->start_time;
+  return init;
+}
+
+Result<> Launcher::finish() {
+  TRY(channel_.send(static_cast<uint32_t>(Msg::kDone)));
+  channel_.close();
+  done_ = true;
+  return {};
+}
+
+}  // namespace rt::process
