@@ -15,9 +15,10 @@ Result<> memory_and_swap(PlanBuilder& b, const oci::MemoryResources& m) {
   int64_t swap = m.swap.value_or(0);
   if (limit == -1 && swap == 0 && b.facts().memsw) swap = -1;  // unlimited memory lifts memsw too
   if (swap != 0 && !b.facts().memsw) {
-    if (swap == -1) return {};  // unlimited swap is what a host without swap accounting has
-    return Err(ENOENT, field(".memory.swap"),
-               ": swap accounting is not enabled on this host (no memory.memsw.limit_in_bytes)");
+    if (swap != -1)
+      return Err(ENOENT, field(".memory.swap"),
+                 ": swap accounting is not enabled on this host (no memory.memsw.limit_in_bytes)");
+    swap = 0;  // unlimited swap is what a host without swap accounting has anyway
   }
   auto write_limit = [&] {
     if (limit != 0) b.add("memory", "memory", "memory.limit_in_bytes", std::to_string(limit), field(".memory.limit"));
