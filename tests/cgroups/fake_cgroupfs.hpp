@@ -9,6 +9,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,7 +69,7 @@ inline Files v1_files(const std::string& ctrl) {
 inline Files v2_files(const std::set<std::string>& ctrls) {
   Files f = {{"cgroup.procs", ""}, {"cgroup.threads", ""}, {"cgroup.type", "domain"}, {"cgroup.freeze", "0"},
              {"cgroup.events", "populated 0\nfrozen 0\n"}, {"cgroup.kill", ""}, {"cgroup.max.depth", "max"},
-             {"cgroup.max.descendants", "max"}, {"cgroup.subtree_control", ""}, {"cpu.stat", "usage_usec 7\n"}};
+             {"cgroup.max.descendants", "max"}, {"cgroup.subtree_control", ""}, {"cpu.stat", "usage_usec 7\nuser_usec 3\nsystem_usec 4\n"}};
   std::string list;
   for (const auto& c : ctrls) list += (list.empty() ? "" : " ") + c;
   f["cgroup.controllers"] = list;
@@ -174,15 +175,20 @@ class FakeCgroupFs : public CgroupFs {
     log_.emplace_back(path, value);
     std::string stored = clamps_.count(name) ? clamps_.at(name) : value;
     if (name == "cgroup.subtree_control") stored = apply_subtree_control(path, value);
+    if (name == "cgroup.kill") kill_tree(dir_of(path));
     if (name == "cgroup.freeze") set(fs::join(dir_of(path), "cgroup.events"), std::string("populated 0\nfrozen ") + value + "\n");
     set(path, stored);
     return {};
   }
 
-  // cgroup.procs lists live processes only, as the kernel's does.
+  // cgroup.procs lists live processes only, as the kernel's does; a v2
+  // cgroup.controllers is what the parent's cgroup.subtree_control enables.
   Result<std::string> read(const std::string& path) const override {
+    const std::string name = path.substr(path.find_last_of('/') + 1);
+    if (name == "cgroup.controllers" && mounts_.count(dir_of(path)) == 0 && mount_for(path).second.empty())
+      return CgroupFs::read(fs::join(dir_of(dir_of(path)), "cgroup.subtree_control"));
     auto r = CgroupFs::read(path);
-    if (!r || path.substr(path.find_last_of('/') + 1) != "cgroup.procs") return r;
+    if (!r || name != "cgroup.procs") return r;
     std::string live;
     for (const auto& w : split(std::string(trim(*r)), '\n'))
       if (!w.empty() && alive(std::stoi(w))) live += w + "\n";
@@ -196,10 +202,11 @@ class FakeCgroupFs : public CgroupFs {
     if (!ctrl.empty()) {
       populate(path, v1_files(ctrl));
     } else {
-      std::set<std::string> enabled;
-      for (const std::string& w : split(std::string(trim(content(fs::join(dir_of(path), "cgroup.subtree_control")))), ' '))
-        if (!w.empty()) enabled.insert(w);
-      populate(path, v2_files(enabled));
+      // Every controller's files, whatever is enabled: simpler than the kernel.
+      std::set<std::string> all;
+      for (const std::string& w : split(std::string(trim(content(fs::join(mount, "cgroup.controllers")))), ' '))
+        if (!w.empty()) all.insert(w);
+      populate(path, v2_files(all));
     }
     return r;
   }
@@ -219,6 +226,14 @@ class FakeCgroupFs : public CgroupFs {
   }
 
  private:
+  void kill_tree(const std::string& dir) {
+    auto procs = read(fs::join(dir, "cgroup.procs"));
+    for (const auto& w : split(procs ? std::string(trim(*procs)) : "", '\n'))
+      if (!w.empty()) ::kill(std::stoi(w), SIGKILL);
+    if (auto kids = child_dirs(dir))
+      for (const auto& k : *kids) kill_tree(fs::join(dir, k));
+  }
+
   static bool alive(pid_t pid) {
     auto stat = fs::read_file("/proc/" + std::to_string(pid) + "/stat");
     if (!stat) return false;
