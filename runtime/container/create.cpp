@@ -11,6 +11,7 @@
 #include "runtime/base/scope_exit.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/container/bundle.hpp"
+#include "runtime/container/cgroup.hpp"
 #include "runtime/container/host_checks.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/hooks/hooks.hpp"
@@ -91,6 +92,10 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   ScopeExit remove_dir([&] { (void)dir.remove(); });
   TRY(with_context(fs::write_file_atomic(dir.fd(), kConfigFile, bundle.config_text), "saving config of ", o.id));
 
+  TRY_ASSIGN(auto cgroup, create_cgroup(o.id, spec, ctx.systemd_cgroup, ctx.rootless));
+  ScopeExit remove_cgroup([&] { (void)cgroup.manager->destroy(); });
+  init.rootfs.cgroups = cgroup_view(cgroup.layout, cgroup.manager->paths());
+
   if (::mkfifoat(dir.fd(), kExecFifo, 0600) < 0) return ErrnoErr("creating ", dir.path(), "/", kExecFifo);
   UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fifo) return ErrnoErr("opening ", dir.path(), "/", kExecFifo);
@@ -116,6 +121,11 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   state.rootless = ctx.rootless;
   state.owner = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
 
+  state.cgroup = cgroup.manager->paths();
+  // Recorded before clone (pid 0: "creating"), so that if this process dies
+  // from here on, `delete` still finds the cgroup to remove.
+  TRY(dir.write_state(state));
+
   auto on_mounts_ready = [&](pid_t pid) -> Result<> {
     if (!spec.hooks) return {};
     oci::State st{oci::kSpecVersion, o.id, "creating", pid, bundle.dir, spec.annotations};
@@ -124,13 +134,14 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
     return hooks::run_all("createRuntime", spec.hooks->create_runtime, json);
   };
   process::Launcher launcher(init);
-  TRY_ASSIGN(auto proc, launcher.start(nullptr, on_mounts_ready));
+  TRY_ASSIGN(auto proc, launcher.start(cgroup.manager.get(), on_mounts_ready));
   state.pid = proc.pid;
   state.pid_start_time = proc.start_time;
   state.created = now_rfc3339_nano();
   TRY(dir.write_state(state));
   if (!o.pid_file.empty()) TRY(write_pid_file(o.pid_file, proc.pid));
   TRY(launcher.finish());
+  remove_cgroup.dismiss();
   remove_dir.dismiss();
   return Created{std::move(dir), std::move(state)};
 }

@@ -6,6 +6,7 @@
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
+#include "runtime/container/cgroup.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/hooks/hooks.hpp"
 #include "runtime/sys/raw.hpp"
@@ -16,6 +17,7 @@ namespace {
 // SIGKILL the init and wait (up to 10 s) until it is gone; it need not be
 // our child, so wait on a pidfd rather than waitpid.
 Result<> kill_and_wait(const ContainerState& s) {
+  if (s.pid <= 0) return {};
   UniqueFd pidfd(sys::pidfd_open_raw(s.pid, 0));
   if (!pidfd || !proc::alive(s.pid, s.pid_start_time)) return {};
   if (sys::pidfd_send_signal_raw(pidfd.get(), SIGKILL) < 0 && errno != ESRCH)
@@ -39,7 +41,12 @@ void run_poststop_hooks(const ContainerDir& dir, const ContainerState& s) {
 }  // namespace
 
 Result<> destroy(ContainerDir& dir, const ContainerState& state) {
+  TRY_ASSIGN(auto cgroup, load_cgroup(state));
+  // A frozen cgroup would keep SIGKILL pending forever: thaw it first.
+  if (cgroup && cgroup->frozen().value_or(false)) TRY(cgroup->thaw());
   TRY(kill_and_wait(state));
+  // Processes of a container sharing its pid namespace survive init's death.
+  if (cgroup) TRY(cgroup->destroy());
   run_poststop_hooks(dir, state);
   return dir.remove();
 }
@@ -53,7 +60,8 @@ Result<> remove(const Context& ctx, const std::string& id, bool force) {
   }
   ContainerDir& dir = *opened;
   if (!dir.has_state()) {
-    // We hold the lock, so its creator is gone: leftovers of a failed create.
+    // We hold the lock, so its creator is gone: leftovers of a failed create
+    // that died before it recorded anything but the directory.
     return dir.remove();
   }
   auto state = dir.read_state();

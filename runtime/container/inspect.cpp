@@ -1,5 +1,6 @@
 // state/list: the status derived from facts (see status.hpp).
 #include "runtime/base/proc.hpp"
+#include "runtime/container/cgroup.hpp"
 #include "runtime/container/lifecycle.hpp"
 
 namespace rt::container {
@@ -17,8 +18,18 @@ Result<Inspection> inspect(const Context& ctx, const std::string& id) {
   }
   TRY_ASSIGN(in.state, dir.read_state());
   in.has_state = true;
+  if (in.state.pid == 0) {
+    facts.has_state = false;
+    facts.creator_active = ctx.store.is_locked(dir);
+    in.status = derive_status(facts);
+    return in;
+  }
   facts.init_alive = proc::alive(in.state.pid, in.state.pid_start_time);
   facts.exec_fifo = dir.has_exec_fifo();
+  if (facts.init_alive && !in.state.cgroup.dirs.empty()) {
+    auto cgroup = load_cgroup(in.state);
+    if (cgroup && *cgroup) facts.frozen = (*cgroup)->frozen().value_or(false);
+  }
   in.status = derive_status(facts);
   return in;
 }

@@ -6,6 +6,7 @@
 
 #include "runtime/base/proc.hpp"
 #include "runtime/base/unique_fd.hpp"
+#include "runtime/container/cgroup.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/sys/raw.hpp"
 
@@ -57,7 +58,10 @@ Result<int> parse_signal(std::string_view raw) {
 Result<> kill(const Context& ctx, const std::string& id, int signal, bool all) {
   TRY_ASSIGN(auto in, inspect(ctx, id));
   if (!can_kill(in.status)) return Err(0, "container not running");
-  (void)all;  // every process of the cgroup: with the cgroup manager
+  if (all) {
+    TRY_ASSIGN(auto cgroup, load_cgroup(in.state));
+    if (cgroup) return cgroup->signal_all(signal);
+  }
   // A pidfd pins the process; checking the start time after opening it
   // makes sure the pid was not recycled in between.
   UniqueFd pidfd(sys::pidfd_open_raw(in.state.pid, 0));

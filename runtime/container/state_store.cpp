@@ -26,7 +26,7 @@ std::string encode_state(const ContainerState& s) {
   j["pid"] = s.pid;
   j["pid_start_time"] = s.pid_start_time;
   j["annotations"] = s.annotations;
-  j["cgroup"] = {{"driver", s.cgroup.driver}, {"dirs", s.cgroup.dirs}};
+  j["cgroup"] = cgroups::to_json(s.cgroup);
   j["own_pid_namespace"] = s.own_pid_namespace;
   j["systemd_cgroup"] = s.systemd_cgroup;
   j["rootless"] = s.rootless;
@@ -48,9 +48,9 @@ Result<ContainerState> decode_state(std::string_view text) {
     s.pid_start_time = j.value("pid_start_time", uint64_t{0});
     if (j.contains("annotations")) s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
     if (j.contains("cgroup")) {
-      const auto& c = j.at("cgroup");
-      s.cgroup.driver = c.value("driver", std::string());
-      if (c.contains("dirs")) s.cgroup.dirs = c.at("dirs").get<std::map<std::string, std::string>>();
+      auto paths = cgroups::paths_from_json(j.at("cgroup"));
+      if (!paths) return Err(0, "state.json is damaged: ", paths.error().to_string());
+      s.cgroup = std::move(*paths);
     }
     s.own_pid_namespace = j.value("own_pid_namespace", true);
     s.systemd_cgroup = j.value("systemd_cgroup", false);

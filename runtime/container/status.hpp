@@ -1,6 +1,7 @@
 // The container status is derived from facts, never stored:
-//   creating  the state directory is locked by its creator and has no state.json
-//   stopped   no state.json and no creator (it died), or init is dead, a zombie,
+//   creating  the state directory is locked by its creator and no init is
+//             recorded yet (no state.json, or one with pid 0)
+//   stopped   no init recorded and no creator (it died), or init is dead, a zombie,
 //             or its pid now belongs to another process (start time differs)
 //   paused    init alive and the cgroup frozen
 //   created   init alive and exec.fifo present
@@ -14,7 +15,7 @@ namespace rt::container {
 enum class Status { kCreating, kCreated, kRunning, kPaused, kStopped };
 
 struct StatusFacts {
-  bool has_state = false;      // state.json written
+  bool has_state = false;      // state.json written with the init's pid
   bool creator_active = false;  // the creating process still holds the lock
   bool init_alive = false;      // pid alive with the recorded start time
   bool exec_fifo = false;       // exec.fifo exists
