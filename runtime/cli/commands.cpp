@@ -9,6 +9,7 @@ extern const Command kDeleteCommand;
 extern const Command kFeaturesCommand;
 extern const Command kKillCommand;
 extern const Command kListCommand;
+extern const Command kRunCommand;
 extern const Command kSpecCommand;
 extern const Command kStartCommand;
 extern const Command kStateCommand;
@@ -16,7 +17,7 @@ extern const Command kStateCommand;
 namespace {
 const Command* const kCommands[] = {
     &kCheckCommand,   &kCreateCommand, &kDeleteCommand, &kFeaturesCommand, &kKillCommand,
-    &kListCommand,    &kSpecCommand,   &kStartCommand,  &kStateCommand,
+    &kListCommand,    &kRunCommand,    &kSpecCommand,   &kStartCommand,  &kStateCommand,
 };
 }  // namespace
 

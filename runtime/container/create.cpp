@@ -143,7 +143,7 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY(launcher.finish());
   remove_cgroup.dismiss();
   remove_dir.dismiss();
-  return Created{std::move(dir), std::move(state)};
+  return Created{std::move(dir), std::move(state), spec.process->terminal};
 }
 
 }  // namespace rt::container

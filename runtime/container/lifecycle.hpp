@@ -41,6 +41,7 @@ struct CreateOptions {
 struct Created {
   ContainerDir dir;  // still locked
   ContainerState state;
+  bool terminal = false;  // the pty master went to the console socket
 };
 
 Result<Created> create(const Context& ctx, const CreateOptions& options);

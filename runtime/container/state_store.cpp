@@ -130,6 +130,18 @@ Result<> ContainerDir::remove() {
   return {};
 }
 
+void ContainerDir::unlock() { ::flock(dirfd_.get(), LOCK_UN); }
+
+Result<> ContainerDir::relock() {
+  while (::flock(dirfd_.get(), LOCK_EX) < 0) {
+    if (errno != EINTR) return ErrnoErr("locking ", path_);
+  }
+  struct stat st {};
+  if (::fstat(dirfd_.get(), &st) < 0) return ErrnoErr("stat ", path_);
+  if (st.st_nlink == 0) return Err(0, does_not_exist_message(id_));
+  return {};
+}
+
 // ---- StateStore ---------------------------------------------------------------
 
 Result<ContainerDir> StateStore::create(const std::string& id) const {

@@ -64,6 +64,10 @@ class ContainerDir {
   bool has_exec_fifo() const;
   // Removes every file and the directory itself.
   Result<> remove();
+  // `run` lets go of the lock while its container runs, and takes it back
+  // to delete it (failing when someone else deleted it meanwhile).
+  void unlock();
+  Result<> relock();
 
  private:
   std::string id_;
