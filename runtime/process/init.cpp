@@ -103,11 +103,9 @@ Result<> Init::enter_namespaces() {
 }
 
 Result<> Init::build_rootfs() {
-  if (c_.rootfs.setup_mounts) {
-    TRY(mounter_.prepare_root());
-    TRY(mounter_.mount_all());
-    TRY(mounter_.create_devices());
-  }
+  TRY(mounter_.prepare_root());
+  TRY(mounter_.mount_all());
+  TRY(mounter_.create_devices());
   if (c_.expect.mounts_ready) {
     TRY(ch_.send(static_cast<uint32_t>(Msg::kMountsReady)));
     Frame f;
@@ -135,7 +133,7 @@ Result<> Init::configure_system() {
   const oci::Process& p = *s.process;
   if (p.terminal) {
     if (c_.console_socket_fd < 0) return Err(EINVAL, "$.process.terminal: a terminal needs a console socket");
-    TRY_ASSIGN(auto pty, console::open_container_pty(p.console_size, c_.rootfs.setup_mounts));
+    TRY_ASSIGN(auto pty, console::open_container_pty(p.console_size, c_.rootfs.own_mount_namespace));
     TRY(console::send_master(c_.console_socket_fd, pty));
     pty_slave_ = std::move(pty.slave);
     TRY(console::become_terminal_owner(pty_slave_.get()));

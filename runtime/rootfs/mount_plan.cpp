@@ -123,12 +123,7 @@ Result<Plan> make_plan(const oci::Spec& spec, const std::string& rootfs, const P
   plan.no_pivot = ctx.no_pivot;
   plan.readonly_root = spec.root && spec.root->readonly;
   plan.console = spec.process && spec.process->terminal;
-  plan.setup_mounts = has_namespace(spec, "mount", true);
-  if (!plan.setup_mounts) {
-    if (!spec.mounts.empty())
-      return Err(0, "$.mounts: mounts need a new mount namespace in $.linux.namespaces");
-    return plan;
-  }
+  plan.own_mount_namespace = has_namespace(spec, "mount", false);
   // By default nothing the container mounts may propagate to the host.
   const std::string& prop = spec.linux ? spec.linux->rootfs_propagation : std::string();
   const unsigned long requested = propagation_flags(prop);

@@ -64,7 +64,12 @@ struct CgroupView {
 
 struct Plan {
   std::string rootfs;             // absolute host path of root.path
-  bool setup_mounts = true;       // false: no own mount namespace, only chroot
+  // The container's mounts are made in its mount namespace: a new one, a
+  // joined one, or (no mount namespace in the config) the runtime's own, as
+  // the spec says. Only a mount namespace of the container's own gets a
+  // pivot_root; sharing the runtime's gets a chroot and leaves the
+  // propagation of "/" alone.
+  bool own_mount_namespace = true;
   unsigned long root_propagation = 0;  // applied to "/" before anything (MS_* | MS_REC)
   unsigned long final_propagation = 0;  // applied to the new "/" after pivot (shared modes)
   bool readonly_root = false;

@@ -38,6 +38,11 @@ std::string fs_context_messages(int fsfd) {
 }  // namespace
 
 Result<> Mounter::prepare_root() {
+  if (!plan_.own_mount_namespace) {
+    root_.reset(::open(plan_.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root_) return ErrnoErr("opening rootfs ", plan_.rootfs);
+    return {};
+  }
   if (sys_.mount(nullptr, "/", nullptr, plan_.root_propagation, nullptr) < 0)
     return ErrnoErr("making / ", (plan_.root_propagation & MS_PRIVATE) ? "private" : "slave");
   // pivot_root needs the rootfs to be a mount point: bind it on itself.
@@ -254,8 +259,8 @@ Result<> Mounter::create_devices() {
 }
 
 Result<> Mounter::pivot() {
-  if (!plan_.setup_mounts) {
-    // No mount namespace of our own: a plain chroot.
+  if (!plan_.own_mount_namespace) {
+    // The runtime's mount namespace: a plain chroot, never pivot_root.
     if (::chroot(plan_.rootfs.c_str()) < 0) return ErrnoErr("chroot ", plan_.rootfs);
     if (::chdir("/") < 0) return ErrnoErr("chdir /");
     return {};
@@ -327,7 +332,7 @@ Result<> Mounter::make_readonly(const std::string& path) {
 }
 
 Result<> Mounter::finalize() {
-  if (!plan_.setup_mounts) return {};
+  if (!plan_.own_mount_namespace) return {};
   // After pivot_root the rootfs is "/".
   root_.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_) return ErrnoErr("opening /");
