@@ -80,6 +80,12 @@ std::string format_line(Level level, std::string_view msg, Format format, std::s
 
 void write(Level level, std::string_view msg) {
   if (level == Level::kDebug && !sink().debug) return;
+  // A person reads stderr: plain lines there ("warning: ..."), runc's
+  // logfmt or json lines in a --log file, where programs read them.
+  if (!sink().owns_fd && sink().format == Format::kText) {
+    write_all(sink().fd, level == Level::kError ? cat(msg, "\n") : cat(level_name(level), ": ", msg, "\n"));
+    return;
+  }
   write_all(sink().fd, format_line(level, msg, sink().format, now_rfc3339()));
 }
 

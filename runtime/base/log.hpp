@@ -1,8 +1,10 @@
-// The runtime's log: runc-compatible lines to --log (default stderr), in text
+// The runtime's log: runc-compatible lines to --log, in text
 //   time="2026-01-01T00:00:00Z" level=error msg="..."
 // or json
 //   {"level":"error","msg":"...","time":"2026-01-01T00:00:00Z"}
 // Engines (containerd's shim) read the last error line of the json log.
+// Without --log, text goes to stderr as plain lines: errors as they are,
+// other levels prefixed ("warning: ...").
 #pragma once
 
 #include <string>
