@@ -40,17 +40,17 @@ struct SeccompCondition {
 
 struct SeccompRule {
   std::string syscall;
-  uint32_t action = 0;  // SCMP_ACT_*, errno included
+  uint32_t action = 0;                       // SCMP_ACT_*, errno included
   std::vector<SeccompCondition> conditions;  // ANDed
   bool operator==(const SeccompRule&) const = default;
 };
 
 struct SeccompPlan {
   uint32_t default_action = 0;
-  std::vector<uint32_t> architectures;  // SCMP_ARCH_* tokens; the native one is always added
-  uint32_t flags = 0;                   // SECCOMP_FILTER_FLAG_* for seccomp(2)
-  bool enosys_stub = false;             // the default action denies: newer syscalls get ENOSYS
-  std::vector<SeccompRule> rules;       // rules whose action is the default one are left out
+  std::vector<uint32_t> architectures;     // SCMP_ARCH_* tokens; the native one is always added
+  uint32_t flags = 0;                      // SECCOMP_FILTER_FLAG_* for seccomp(2)
+  bool enosys_stub = false;                // the default action denies: newer syscalls get ENOSYS
+  std::vector<SeccompRule> rules;          // rules whose action is the default one are left out
   std::vector<std::string> syscall_names;  // every name the profile mentions, for the stub
 };
 
@@ -89,10 +89,10 @@ Result<UniqueFd> load_seccomp_program(const SeccompProgram& program);
 // ---- the -ENOSYS stub (PURE) ----------------------------------------------
 
 struct EnosysArch {
-  uint32_t audit_arch = 0;               // AUDIT_ARCH_* as seccomp_data.arch carries it
-  std::optional<uint32_t> max_nr;        // largest syscall number the profile names
-  std::optional<uint32_t> max_x32_nr;    // AUDIT_ARCH_X86_64 only: same for the x32 ABI (bit 30 set)
-  bool multiplexer_zero = false;         // s390: syscall 0 multiplexes unknown numbers
+  uint32_t audit_arch = 0;             // AUDIT_ARCH_* as seccomp_data.arch carries it
+  std::optional<uint32_t> max_nr;      // largest syscall number the profile names
+  std::optional<uint32_t> max_x32_nr;  // AUDIT_ARCH_X86_64 only: same for the x32 ABI (bit 30 set)
+  bool multiplexer_zero = false;       // s390: syscall 0 multiplexes unknown numbers
 };
 
 // A program that returns ERRNO(ENOSYS) for a number above max_nr on a listed

@@ -16,7 +16,8 @@ Result<UniqueFd> connect_unix(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof addr.sun_path)
-    return Err(ENAMETOOLONG, "seccomp listener path ", oci::quote(path), " does not fit in a unix socket address");
+    return Err(ENAMETOOLONG, "seccomp listener path ", oci::quote(path),
+               " does not fit in a unix socket address");
   std::memcpy(addr.sun_path, path.data(), path.size());
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return ErrnoErr("socket(AF_UNIX)");

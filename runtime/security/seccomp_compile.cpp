@@ -46,13 +46,15 @@ Result<std::vector<sock_filter>> export_bpf(scmp_filter_ctx ctx) {
 Result<> add_rule(scmp_filter_ctx ctx, const SeccompRule& rule) {
   const int nr = seccomp_syscall_resolve_name(rule.syscall.c_str());
   if (nr == __NR_SCMP_ERROR) {
-    log::debug("seccomp: syscall ", oci::quote(rule.syscall), " is unknown to libseccomp; its rule is skipped");
+    log::debug("seccomp: syscall ", oci::quote(rule.syscall),
+               " is unknown to libseccomp; its rule is skipped");
     return {};
   }
   std::vector<scmp_arg_cmp> cmps;
   for (const auto& c : rule.conditions)
     cmps.push_back({c.index, static_cast<scmp_compare>(c.op), c.value, c.value_two});
-  const int rc = seccomp_rule_add_array(ctx, rule.action, nr, static_cast<unsigned>(cmps.size()), cmps.data());
+  const int rc =
+      seccomp_rule_add_array(ctx, rule.action, nr, static_cast<unsigned>(cmps.size()), cmps.data());
   if (rc < 0) return Err(-rc, "adding the seccomp rule for ", oci::quote(rule.syscall));
   return {};
 }
@@ -145,8 +147,8 @@ Result<SeccompProgram> compile_seccomp(const SeccompPlan& plan) {
   TRY_ASSIGN(const auto body, export_bpf(ctx.get()));
   program.filter.insert(program.filter.end(), body.begin(), body.end());
   if (program.filter.size() > BPF_MAXINSNS)
-    return Err(E2BIG, "the seccomp program has ", program.filter.size(), " instructions; the kernel takes at most ",
-               BPF_MAXINSNS);
+    return Err(E2BIG, "the seccomp program has ", program.filter.size(),
+               " instructions; the kernel takes at most ", BPF_MAXINSNS);
   return program;
 }
 

@@ -54,10 +54,13 @@ constexpr NamedArch kArches[] = {
     {"SCMP_ARCH_SHEB", SCMP_ARCH_SHEB},
 };
 
-constexpr std::pair<std::string_view, int> kOperators[] = {
-    {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
-    {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
-    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
+constexpr std::pair<std::string_view, int> kOperators[] = {{"SCMP_CMP_NE", SCMP_CMP_NE},
+                                                           {"SCMP_CMP_LT", SCMP_CMP_LT},
+                                                           {"SCMP_CMP_LE", SCMP_CMP_LE},
+                                                           {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+                                                           {"SCMP_CMP_GE", SCMP_CMP_GE},
+                                                           {"SCMP_CMP_GT", SCMP_CMP_GT},
+                                                           {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
 
 constexpr std::pair<std::string_view, uint32_t> kFlags[] = {
     {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
@@ -139,7 +142,8 @@ Result<> resolve_flags(SeccompPlan& plan, const oci::Seccomp& s, const std::stri
 
 }  // namespace
 
-Result<uint32_t> seccomp_action(std::string_view name, std::optional<uint32_t> errno_ret, const std::string& path) {
+Result<uint32_t> seccomp_action(std::string_view name, std::optional<uint32_t> errno_ret,
+                                const std::string& path) {
   const bool takes_errno = name == "SCMP_ACT_ERRNO" || name == "SCMP_ACT_TRACE";
   if (errno_ret && !takes_errno)
     return Err(0, path, ": ", name, " takes no errnoRet (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)");
@@ -158,7 +162,8 @@ Result<uint32_t> seccomp_action(std::string_view name, std::optional<uint32_t> e
 
 Result<SeccompPlan> plan_seccomp(const oci::Seccomp& s, oci::Issues& warnings, const std::string& base) {
   SeccompPlan plan;
-  TRY_ASSIGN(plan.default_action, seccomp_action(s.default_action, s.default_errno_ret, base + ".defaultAction"));
+  TRY_ASSIGN(plan.default_action,
+             seccomp_action(s.default_action, s.default_errno_ret, base + ".defaultAction"));
   if (is_notify(plan.default_action))
     return Err(0, base, ".defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
   plan.enosys_stub = default_denies(plan.default_action);
@@ -167,7 +172,8 @@ Result<SeccompPlan> plan_seccomp(const oci::Seccomp& s, oci::Issues& warnings, c
     const auto* a = std::find_if(std::begin(kArches), std::end(kArches),
                                  [&](const NamedArch& n) { return n.name == s.architectures[i]; });
     const std::string path = cat(base, ".architectures[", i, "]");
-    if (a == std::end(kArches)) return Err(0, path, ": unknown seccomp architecture ", oci::quote(s.architectures[i]));
+    if (a == std::end(kArches))
+      return Err(0, path, ": unknown seccomp architecture ", oci::quote(s.architectures[i]));
     if (a->token == 0) {
       // No process of that architecture can run on a host whose libseccomp does not know it.
       warnings.push_back({path, cat(a->name, " is not supported by this libseccomp; it is skipped"),
@@ -186,10 +192,11 @@ Result<SeccompPlan> plan_seccomp(const oci::Seccomp& s, oci::Issues& warnings, c
   if (notify) plan.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   if (!notify && (plan.flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
     // The flag only changes how notifications wait; the kernel refuses it without a listener.
-    warnings.push_back({base + ".flags",
-                        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV has no effect without an SCMP_ACT_NOTIFY rule; "
-                        "it is ignored",
-                        oci::Severity::kWarning});
+    warnings.push_back(
+        {base + ".flags",
+         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV has no effect without an SCMP_ACT_NOTIFY rule; "
+         "it is ignored",
+         oci::Severity::kWarning});
     plan.flags &= ~static_cast<uint32_t>(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
   }
   return plan;

@@ -70,9 +70,7 @@ inline std::optional<uint32_t> bpf_eval(const std::vector<sock_filter>& prog, co
           return std::nullopt;
         }
         break;
-      case BPF_LDX:
-        x = BPF_MODE(f.code) == BPF_MEM ? mem[f.k % BPF_MEMWORDS] : f.k;
-        break;
+      case BPF_LDX: x = BPF_MODE(f.code) == BPF_MEM ? mem[f.k % BPF_MEMWORDS] : f.k; break;
       case BPF_ST: mem[f.k % BPF_MEMWORDS] = a; break;
       case BPF_STX: mem[f.k % BPF_MEMWORDS] = x; break;
       case BPF_ALU: a = alu(BPF_OP(f.code), a, src); break;

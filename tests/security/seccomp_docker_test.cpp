@@ -31,7 +31,8 @@ TEST(SeccompDocker, FixtureIsAnOciSeccompObjectOfAbout350Syscalls) {
   for (const auto& sc : s.syscalls) names += sc.names.size();
   EXPECT_GT(names, 340u);
   EXPECT_EQ(s.default_action, "SCMP_ACT_ERRNO");
-  EXPECT_EQ(s.architectures, (std::vector<std::string>{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}));
+  EXPECT_EQ(s.architectures,
+            (std::vector<std::string>{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}));
 }
 
 // Compile time is part of every `create`: measure it (plan + kernel checks +
@@ -50,8 +51,9 @@ TEST(SeccompDocker, CompilesFast) {
     if (i == 0) first_ms = ms;
     best_ms = std::min(best_ms, ms);
   }
-  std::printf("[ timing ] docker default profile: %zu BPF instructions, compile first %.2f ms, best %.2f ms\n",
-              insns, first_ms, best_ms);
+  std::printf(
+      "[ timing ] docker default profile: %zu BPF instructions, compile first %.2f ms, best %.2f ms\n", insns,
+      first_ms, best_ms);
   EXPECT_LT(best_ms, 50.0);
   EXPECT_LE(insns, static_cast<size_t>(BPF_MAXINSNS));
 }
@@ -62,7 +64,8 @@ TEST(SeccompDocker, ProgramAnswersAsDockerIntends) {
 #endif
   const auto p = program_ok(docker_profile());
   const auto ask = [&](uint32_t arch, const char* name, std::initializer_list<uint64_t> args = {}) {
-    const int nr = seccomp_syscall_resolve_name_arch(arch == AUDIT_ARCH_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64, name);
+    const int nr =
+        seccomp_syscall_resolve_name_arch(arch == AUDIT_ARCH_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64, name);
     return bpf_eval(p.filter, syscall_data(arch, nr, args));
   };
   const uint32_t x64 = AUDIT_ARCH_X86_64, i386 = AUDIT_ARCH_I386;
@@ -93,7 +96,8 @@ TEST(SeccompDocker, BusyboxRunsAndUnshareGetsEperm) {
     ::dup2(out, STDOUT_FILENO);
     ::dup2(out, STDERR_FILENO);
     const char* script =
-        "set -e; ls / >/dev/null; echo hi | tr h H; x=$(cat /proc/self/status | grep ^Seccomp:); echo \"$x\"; "
+        "set -e; ls / >/dev/null; echo hi | tr h H; x=$(cat /proc/self/status | grep ^Seccomp:); echo "
+        "\"$x\"; "
         "sleep 0; touch /tmp/.ocirun-seccomp-$$ && rm /tmp/.ocirun-seccomp-$$; (exit 3) || echo sub=$?; "
         "unshare -u true 2>/dev/null || echo unshare-refused";
     ::execl(busybox, "sh", "-c", script, static_cast<char*>(nullptr));

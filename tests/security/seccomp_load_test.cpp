@@ -39,7 +39,10 @@ TEST(SeccompCompile, EveryOperatorMatchesAsTheSpecSays) {
       {"SCMP_CMP_LE", 5, 0, {{4, true}, {5, true}, {6, false}}},
       {"SCMP_CMP_GT", 5, 0, {{4, false}, {5, false}, {6, true}, {0x100000000ull, true}}},
       {"SCMP_CMP_GE", 5, 0, {{4, false}, {5, true}, {6, true}}},
-      {"SCMP_CMP_MASKED_EQ", 0xff00, 0x1200, {{0x1234, true}, {0x12ff, true}, {0x1300, false}, {0x34, false}}},
+      {"SCMP_CMP_MASKED_EQ",
+       0xff00,
+       0x1200,
+       {{0x1234, true}, {0x12ff, true}, {0x1300, false}, {0x34, false}}},
   };
   for (const auto& c : cases) {
     const auto p = program_ok(profile(
@@ -52,9 +55,9 @@ TEST(SeccompCompile, EveryOperatorMatchesAsTheSpecSays) {
 
 TEST(SeccompCompile, ArgsOnDistinctIndexesMustAllMatch) {
   const int nr = seccomp_syscall_resolve_name("getpriority");
-  const auto p = program_ok(profile(
-      "SCMP_ACT_ALLOW",
-      {call({"getpriority"}, "SCMP_ACT_ERRNO", {{0, PRIO_PROCESS, 0, "SCMP_CMP_EQ"}, {1, 1234, 0, "SCMP_CMP_EQ"}})}));
+  const auto p = program_ok(
+      profile("SCMP_ACT_ALLOW", {call({"getpriority"}, "SCMP_ACT_ERRNO",
+                                      {{0, PRIO_PROCESS, 0, "SCMP_CMP_EQ"}, {1, 1234, 0, "SCMP_CMP_EQ"}})}));
   EXPECT_EQ(answer(p, nr, {PRIO_PROCESS, 1234}), SCMP_ACT_ERRNO(EPERM));
   EXPECT_EQ(answer(p, nr, {PRIO_PROCESS, 0}), SCMP_ACT_ALLOW);
   EXPECT_EQ(answer(p, nr, {PRIO_PGRP, 1234}), SCMP_ACT_ALLOW);
@@ -62,24 +65,26 @@ TEST(SeccompCompile, ArgsOnDistinctIndexesMustAllMatch) {
 
 TEST(SeccompCompile, ARepeatedIndexMatchesAnyOfItsArgs) {
   const auto p = program_ok(profile(
-      "SCMP_ACT_ALLOW", {call({"personality"}, "SCMP_ACT_ERRNO", {{0, 1, 0, "SCMP_CMP_EQ"}, {0, 2, 0, "SCMP_CMP_EQ"}})}));
+      "SCMP_ACT_ALLOW",
+      {call({"personality"}, "SCMP_ACT_ERRNO", {{0, 1, 0, "SCMP_CMP_EQ"}, {0, 2, 0, "SCMP_CMP_EQ"}})}));
   EXPECT_EQ(answer(p, kPersonality, {1}), SCMP_ACT_ERRNO(EPERM));
   EXPECT_EQ(answer(p, kPersonality, {2}), SCMP_ACT_ERRNO(EPERM));
   EXPECT_EQ(answer(p, kPersonality, {3}), SCMP_ACT_ALLOW);
 }
 
 TEST(SeccompCompile, UnknownSyscallNamesAreSkipped) {
-  const auto p = program_ok(profile("SCMP_ACT_ALLOW", {call({"no_such_syscall", "uname"}, "SCMP_ACT_ERRNO")}));
+  const auto p =
+      program_ok(profile("SCMP_ACT_ALLOW", {call({"no_such_syscall", "uname"}, "SCMP_ACT_ERRNO")}));
   EXPECT_EQ(answer(p, seccomp_syscall_resolve_name("uname"), {}), SCMP_ACT_ERRNO(EPERM));
 }
 
 TEST(SeccompCompile, ThisKernelSupportsTheFlagsItIsAskedFor) {
   auto s = profile("SCMP_ACT_ALLOW", {call({"getppid"}, "SCMP_ACT_NOTIFY")});
-  s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-             "SECCOMP_FILTER_FLAG_TSYNC"};
+  s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+             "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_TSYNC"};
   const auto p = program_ok(s);
-  EXPECT_EQ(p.flags, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_NEW_LISTENER |
-                         SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+  EXPECT_EQ(p.flags, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW |
+                         SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 }
 
 // ---- installed in a child ------------------------------------------------------------------------
@@ -110,7 +115,8 @@ TEST(SeccompLoad, ArgsFilterBlocksOnlyTheMatchingValue) {
 }
 
 TEST(SeccompLoad, KillAndTrapActionsEndTheProcessWithSigsys) {
-  for (const char* action : {"SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP"}) {
+  for (const char* action :
+       {"SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP"}) {
     const auto p = program_ok(profile("SCMP_ACT_ALLOW", {call({"getppid"}, action)}));
     auto r = run_in_child([&](int out) {
       install_or_die(out, p);
@@ -143,11 +149,12 @@ long i386_syscall(long nr, long arg = 0) {
 }
 
 TEST(SeccompLoad, SyscallsNewerThanTheProfileGetEnosysOthersTheDefault) {
-  auto s = profile("SCMP_ACT_ERRNO", {call({"write", "exit_group", "exit", "brk", "mmap", "munmap", "getppid"},
-                                           "SCMP_ACT_ALLOW"),
-                                      // Named with the default action: not a rule, but the profile knows
-                                      // unshare, so the largest number it names is unshare's.
-                                      call({"unshare"}, "SCMP_ACT_ERRNO")});
+  auto s =
+      profile("SCMP_ACT_ERRNO",
+              {call({"write", "exit_group", "exit", "brk", "mmap", "munmap", "getppid"}, "SCMP_ACT_ALLOW"),
+               // Named with the default action: not a rule, but the profile knows
+               // unshare, so the largest number it names is unshare's.
+               call({"unshare"}, "SCMP_ACT_ERRNO")});
   s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"};
   const auto p = program_ok(s);
   const bool has_ia32 = i386_syscall(20 /* i386 getpid */) > 0;

@@ -100,7 +100,8 @@ TEST(SeccompAgent, ProcessStateJsonFollowsTheSpec) {
   EXPECT_EQ(j["state"]["id"], "notify-test");
   EXPECT_EQ(j["state"]["status"], "creating");
   EXPECT_EQ(j["state"]["pid"], 42);
-  EXPECT_FALSE(nlohmann::json::parse(container_process_state_json(test_state(1), 1, "")).contains("metadata"));
+  EXPECT_FALSE(
+      nlohmann::json::parse(container_process_state_json(test_state(1), 1, "")).contains("metadata"));
 }
 
 TEST(SeccompAgent, AnUnreachableAgentIsAnError) {
@@ -142,7 +143,8 @@ TEST(SeccompNotify, AgentReceivesTheListenerAndAnswersTheSyscall) {
   // The runtime's part: take the fd from the init, give it to the agent.
   auto from_child = recv_with_fd(handover[0], 16);
   ASSERT_TRUE(from_child) << from_child.error().to_string();
-  auto sent = send_to_seccomp_agent(sock_path, from_child->second.get(), test_state(pid), pid, "agent-metadata");
+  auto sent =
+      send_to_seccomp_agent(sock_path, from_child->second.get(), test_state(pid), pid, "agent-metadata");
   ASSERT_TRUE(sent) << sent.error().to_string();
   from_child->second.reset();
 

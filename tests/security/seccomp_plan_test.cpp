@@ -13,7 +13,8 @@ namespace {
 using testing::bpf_eval;
 using testing::syscall_data;
 
-oci::SeccompSyscall call(std::vector<std::string> names, std::string action, std::vector<oci::SeccompArg> args = {},
+oci::SeccompSyscall call(std::vector<std::string> names, std::string action,
+                         std::vector<oci::SeccompArg> args = {},
                          std::optional<uint32_t> errno_ret = std::nullopt) {
   return oci::SeccompSyscall{std::move(names), std::move(action), errno_ret, std::move(args)};
 }
@@ -45,12 +46,18 @@ TEST(SeccompAction, TranslatesEveryActionAndErrno) {
     uint32_t want;
   };
   const Case cases[] = {
-      {"SCMP_ACT_KILL", {}, SCMP_ACT_KILL_THREAD},       {"SCMP_ACT_KILL_THREAD", {}, SCMP_ACT_KILL_THREAD},
-      {"SCMP_ACT_KILL_PROCESS", {}, SCMP_ACT_KILL_PROCESS}, {"SCMP_ACT_TRAP", {}, SCMP_ACT_TRAP},
-      {"SCMP_ACT_ERRNO", {}, SCMP_ACT_ERRNO(EPERM)},     {"SCMP_ACT_ERRNO", 42, SCMP_ACT_ERRNO(42)},
-      {"SCMP_ACT_ERRNO", 0, SCMP_ACT_ERRNO(0)},          {"SCMP_ACT_TRACE", {}, SCMP_ACT_TRACE(EPERM)},
-      {"SCMP_ACT_TRACE", 7, SCMP_ACT_TRACE(7)},          {"SCMP_ACT_ALLOW", {}, SCMP_ACT_ALLOW},
-      {"SCMP_ACT_LOG", {}, SCMP_ACT_LOG},                {"SCMP_ACT_NOTIFY", {}, SCMP_ACT_NOTIFY},
+      {"SCMP_ACT_KILL", {}, SCMP_ACT_KILL_THREAD},
+      {"SCMP_ACT_KILL_THREAD", {}, SCMP_ACT_KILL_THREAD},
+      {"SCMP_ACT_KILL_PROCESS", {}, SCMP_ACT_KILL_PROCESS},
+      {"SCMP_ACT_TRAP", {}, SCMP_ACT_TRAP},
+      {"SCMP_ACT_ERRNO", {}, SCMP_ACT_ERRNO(EPERM)},
+      {"SCMP_ACT_ERRNO", 42, SCMP_ACT_ERRNO(42)},
+      {"SCMP_ACT_ERRNO", 0, SCMP_ACT_ERRNO(0)},
+      {"SCMP_ACT_TRACE", {}, SCMP_ACT_TRACE(EPERM)},
+      {"SCMP_ACT_TRACE", 7, SCMP_ACT_TRACE(7)},
+      {"SCMP_ACT_ALLOW", {}, SCMP_ACT_ALLOW},
+      {"SCMP_ACT_LOG", {}, SCMP_ACT_LOG},
+      {"SCMP_ACT_NOTIFY", {}, SCMP_ACT_NOTIFY},
   };
   for (const auto& c : cases) {
     auto a = seccomp_action(c.name, c.errno_ret, "$.x");
@@ -63,8 +70,10 @@ TEST(SeccompAction, ErrnoRetOnlyWithErrnoOrTraceAndMustFit) {
   EXPECT_EQ(seccomp_action("SCMP_ACT_ALLOW", 1, "$.p").error().msg,
             "$.p: SCMP_ACT_ALLOW takes no errnoRet (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)");
   EXPECT_FALSE(seccomp_action("SCMP_ACT_KILL", 1, "$.p"));
-  EXPECT_EQ(seccomp_action("SCMP_ACT_ERRNO", 70000, "$.p").error().msg, "$.p: errnoRet 70000 does not fit in 16 bits");
-  EXPECT_EQ(seccomp_action("SCMP_ACT_BOGUS", {}, "$.p").error().msg, "$.p: unknown seccomp action \"SCMP_ACT_BOGUS\"");
+  EXPECT_EQ(seccomp_action("SCMP_ACT_ERRNO", 70000, "$.p").error().msg,
+            "$.p: errnoRet 70000 does not fit in 16 bits");
+  EXPECT_EQ(seccomp_action("SCMP_ACT_BOGUS", {}, "$.p").error().msg,
+            "$.p: unknown seccomp action \"SCMP_ACT_BOGUS\"");
 }
 
 TEST(SeccompPlan, DefaultActionAndDefaultErrno) {
@@ -72,15 +81,16 @@ TEST(SeccompPlan, DefaultActionAndDefaultErrno) {
   s.default_errno_ret = 38;
   EXPECT_EQ(plan_ok(s).default_action, SCMP_ACT_ERRNO(38));
   s.default_action = "SCMP_ACT_ALLOW";
-  EXPECT_EQ(plan_error(s), "$.linux.seccomp.defaultAction: SCMP_ACT_ALLOW takes no errnoRet (only SCMP_ACT_ERRNO "
-                           "and SCMP_ACT_TRACE do)");
+  EXPECT_EQ(plan_error(s),
+            "$.linux.seccomp.defaultAction: SCMP_ACT_ALLOW takes no errnoRet (only SCMP_ACT_ERRNO "
+            "and SCMP_ACT_TRACE do)");
   EXPECT_EQ(plan_error(profile("SCMP_ACT_NOTIFY")),
             "$.linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 }
 
 TEST(SeccompPlan, OneRulePerNameAndTheDefaultActionIsNotRepeated) {
-  const auto p = plan_ok(profile("SCMP_ACT_ERRNO", {call({"read", "write"}, "SCMP_ACT_ALLOW"),
-                                                    call({"unshare"}, "SCMP_ACT_ERRNO")}));
+  const auto p = plan_ok(profile(
+      "SCMP_ACT_ERRNO", {call({"read", "write"}, "SCMP_ACT_ALLOW"), call({"unshare"}, "SCMP_ACT_ERRNO")}));
   ASSERT_EQ(p.rules.size(), 2u);
   EXPECT_EQ(p.rules[0], (SeccompRule{"read", SCMP_ACT_ALLOW, {}}));
   EXPECT_EQ(p.rules[1], (SeccompRule{"write", SCMP_ACT_ALLOW, {}}));
@@ -89,18 +99,24 @@ TEST(SeccompPlan, OneRulePerNameAndTheDefaultActionIsNotRepeated) {
 }
 
 TEST(SeccompPlan, EveryOperator) {
-  const std::pair<const char*, int> ops[] = {
-      {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
-      {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
-      {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
+  const std::pair<const char*, int> ops[] = {{"SCMP_CMP_NE", SCMP_CMP_NE},
+                                             {"SCMP_CMP_LT", SCMP_CMP_LT},
+                                             {"SCMP_CMP_LE", SCMP_CMP_LE},
+                                             {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+                                             {"SCMP_CMP_GE", SCMP_CMP_GE},
+                                             {"SCMP_CMP_GT", SCMP_CMP_GT},
+                                             {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
   for (const auto& [name, op] : ops) {
-    const auto p = plan_ok(profile("SCMP_ACT_ALLOW", {call({"personality"}, "SCMP_ACT_ERRNO", {{0, 8, 9, name}})}));
+    const auto p =
+        plan_ok(profile("SCMP_ACT_ALLOW", {call({"personality"}, "SCMP_ACT_ERRNO", {{0, 8, 9, name}})}));
     ASSERT_EQ(p.rules.size(), 1u) << name;
     EXPECT_EQ(p.rules[0].conditions, (std::vector<SeccompCondition>{{0, op, 8, 9}})) << name;
   }
-  EXPECT_EQ(plan_error(profile("SCMP_ACT_ALLOW", {call({"personality"}, "SCMP_ACT_ERRNO", {{0, 1, 0, "SCMP_CMP_XX"}})})),
+  EXPECT_EQ(plan_error(profile("SCMP_ACT_ALLOW",
+                               {call({"personality"}, "SCMP_ACT_ERRNO", {{0, 1, 0, "SCMP_CMP_XX"}})})),
             "$.linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator \"SCMP_CMP_XX\"");
-  EXPECT_EQ(plan_error(profile("SCMP_ACT_ALLOW", {call({"personality"}, "SCMP_ACT_ERRNO", {{6, 1, 0, "SCMP_CMP_EQ"}})})),
+  EXPECT_EQ(plan_error(profile("SCMP_ACT_ALLOW",
+                               {call({"personality"}, "SCMP_ACT_ERRNO", {{6, 1, 0, "SCMP_CMP_EQ"}})})),
             "$.linux.seccomp.syscalls[0].args[0].index: must be in [0, 5], got 6");
 }
 
@@ -127,7 +143,8 @@ TEST(SeccompPlan, Architectures) {
   EXPECT_EQ(plan_ok(s).architectures,
             (std::vector<uint32_t>{SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32}));
   s.architectures = {"SCMP_ARCH_Z80"};
-  EXPECT_EQ(plan_error(s), "$.linux.seccomp.architectures[0]: unknown seccomp architecture \"SCMP_ARCH_Z80\"");
+  EXPECT_EQ(plan_error(s),
+            "$.linux.seccomp.architectures[0]: unknown seccomp architecture \"SCMP_ARCH_Z80\"");
 }
 
 TEST(SeccompPlan, Flags) {
@@ -154,16 +171,18 @@ TEST(SeccompPlan, WaitKillableWithoutNotifyIsIgnoredWithAWarning) {
 }
 
 TEST(SeccompPlan, NotifyOnTheFdHandoverSyscallsIsRefused) {
-  EXPECT_EQ(plan_error(profile("SCMP_ACT_ALLOW", {call({"getppid", "sendmsg"}, "SCMP_ACT_NOTIFY")})),
-            "$.linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for \"sendmsg\": the container "
-            "init needs it to hand the notify fd to the runtime");
+  EXPECT_EQ(
+      plan_error(profile("SCMP_ACT_ALLOW", {call({"getppid", "sendmsg"}, "SCMP_ACT_NOTIFY")})),
+      "$.linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for \"sendmsg\": the container "
+      "init needs it to hand the notify fd to the runtime");
   EXPECT_NE(plan_error(profile("SCMP_ACT_ALLOW", {call({"write"}, "SCMP_ACT_NOTIFY")})), "(no error)");
 }
 
 TEST(SeccompPlan, EnosysStubOnlyWhenTheDefaultDenies) {
-  const std::pair<const char*, bool> cases[] = {
-      {"SCMP_ACT_ERRNO", true}, {"SCMP_ACT_KILL", true},  {"SCMP_ACT_KILL_PROCESS", true}, {"SCMP_ACT_TRAP", true},
-      {"SCMP_ACT_ALLOW", false}, {"SCMP_ACT_LOG", false}, {"SCMP_ACT_TRACE", false}};
+  const std::pair<const char*, bool> cases[] = {{"SCMP_ACT_ERRNO", true},        {"SCMP_ACT_KILL", true},
+                                                {"SCMP_ACT_KILL_PROCESS", true}, {"SCMP_ACT_TRAP", true},
+                                                {"SCMP_ACT_ALLOW", false},       {"SCMP_ACT_LOG", false},
+                                                {"SCMP_ACT_TRACE", false}};
   for (const auto& [action, stub] : cases) EXPECT_EQ(plan_ok(profile(action)).enosys_stub, stub) << action;
   auto enosys = profile("SCMP_ACT_ERRNO");
   enosys.default_errno_ret = ENOSYS;  // the default already says ENOSYS
@@ -185,7 +204,8 @@ std::vector<sock_filter> stub_then_allow(std::vector<EnosysArch> arches) {
 }
 
 TEST(EnosysStub, NumbersAboveTheProfilesLargestGetEnosysPerArchitecture) {
-  const auto prog = stub_then_allow({{AUDIT_ARCH_X86_64, 300, kX32 | 200, false}, {AUDIT_ARCH_I386, 400, {}, false}});
+  const auto prog =
+      stub_then_allow({{AUDIT_ARCH_X86_64, 300, kX32 | 200, false}, {AUDIT_ARCH_I386, 400, {}, false}});
   EXPECT_EQ(bpf_eval(prog, syscall_data(AUDIT_ARCH_X86_64, 300)), kAllow);
   EXPECT_EQ(bpf_eval(prog, syscall_data(AUDIT_ARCH_X86_64, 301)), kEnosys);
   EXPECT_EQ(bpf_eval(prog, syscall_data(AUDIT_ARCH_X86_64, 0)), kAllow);

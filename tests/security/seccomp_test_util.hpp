@@ -39,7 +39,8 @@ inline SeccompProgram program_ok(const oci::Seccomp& s) {
 
 // In the child: no_new_privs (so no CAP_SYS_ADMIN is needed), then the filter.
 inline UniqueFd install_or_die(int out, const SeccompProgram& p) {
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) put_error(out, Error{errno, "prctl(PR_SET_NO_NEW_PRIVS)"});
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    put_error(out, Error{errno, "prctl(PR_SET_NO_NEW_PRIVS)"});
   auto fd = load_seccomp_program(p);
   if (!fd) put_error(out, fd.error());
   return std::move(*fd);
@@ -49,10 +50,11 @@ inline UniqueFd install_or_die(int out, const SeccompProgram& p) {
 inline std::string outcome(long rc) { return rc < 0 ? " " + std::to_string(errno) : std::string(" ok"); }
 
 inline Result<oci::Seccomp> load_fixture(const std::string& name) {
-  TRY_ASSIGN(const std::string text, fs::read_file(std::string(OCIRUN_SOURCE_DIR) + "/spec-fixtures/seccomp/" + name));
+  TRY_ASSIGN(const std::string text,
+             fs::read_file(std::string(OCIRUN_SOURCE_DIR) + "/spec-fixtures/seccomp/" + name));
   // The fixture is a linux.seccomp object; the parser takes whole configs.
-  auto spec = oci::parse_config(R"({"ociVersion":"1.3.0","root":{"path":"rootfs"},"linux":{"seccomp":)" + text +
-                                "}}");
+  auto spec = oci::parse_config(R"({"ociVersion":"1.3.0","root":{"path":"rootfs"},"linux":{"seccomp":)" +
+                                text + "}}");
   if (!spec) return Err(0, name, ": ", spec.error().to_string());
   return *spec->linux->seccomp;
 }
