@@ -5,16 +5,18 @@
 #include "runtime/base/log.hpp"
 #include "runtime/security/lsm.hpp"
 #include "runtime/security/seccomp.hpp"
+#include "runtime/security/seccomp_cache.hpp"
 #include "runtime/sys/host.hpp"
 
 namespace rt::security {
 namespace {
 
-Result<std::shared_ptr<const SeccompProgram>> prepare_seccomp(const oci::Seccomp& s, oci::Issues& warnings) {
+Result<std::shared_ptr<const SeccompProgram>> prepare_seccomp(const oci::Seccomp& s, oci::Issues& warnings,
+                                                              const std::string& cache_dir) {
   const std::string base = "$.linux.seccomp";
   TRY_ASSIGN(const SeccompPlan plan, plan_seccomp(s, warnings, base));
   TRY(check_seccomp_support(plan, base));
-  auto program = compile_seccomp(plan);
+  auto program = compile_seccomp_cached(plan, cache_dir);
   if (!program) return ErrFrom(std::move(program).error().context(base));
   program->listener_path = s.listener_path;
   program->listener_metadata = s.listener_metadata;
@@ -46,7 +48,8 @@ Result<> prepare_process(ProcessSecurity& sec, const oci::Process& p, const Host
   return {};
 }
 
-Result<> prepare_linux(ProcessSecurity& sec, const oci::Linux& l, oci::Issues& warnings) {
+Result<> prepare_linux(ProcessSecurity& sec, const oci::Linux& l, oci::Issues& warnings,
+                       const PrepareOptions& options) {
   if (l.personality) {
     TRY_ASSIGN(sec.personality, plan_personality(*l.personality, warnings));
   }
@@ -54,7 +57,7 @@ Result<> prepare_linux(ProcessSecurity& sec, const oci::Linux& l, oci::Issues& w
     TRY_ASSIGN(sec.memory_policy, plan_memory_policy(*l.memory_policy));
   }
   if (l.seccomp) {
-    TRY_ASSIGN(sec.seccomp, prepare_seccomp(*l.seccomp, warnings));
+    TRY_ASSIGN(sec.seccomp, prepare_seccomp(*l.seccomp, warnings, options.seccomp_cache_dir));
   }
   return {};
 }
@@ -66,16 +69,22 @@ HostFacts current_host_facts() {
 }
 
 Result<ProcessSecurity> prepare_with(const oci::Process& process, const oci::Linux* linux_config,
-                                     const HostFacts& host, oci::Issues& warnings) {
+                                     const HostFacts& host, oci::Issues& warnings,
+                                     const PrepareOptions& options) {
   ProcessSecurity sec;
   TRY(prepare_process(sec, process, host, warnings));
-  if (linux_config) TRY(prepare_linux(sec, *linux_config, warnings));
+  if (linux_config) TRY(prepare_linux(sec, *linux_config, warnings, options));
   return sec;
 }
 
 Result<ProcessSecurity> prepare(const oci::Process& process, const oci::Linux* linux_config) {
+  return prepare(process, linux_config, PrepareOptions{});
+}
+
+Result<ProcessSecurity> prepare(const oci::Process& process, const oci::Linux* linux_config,
+                                const PrepareOptions& options) {
   oci::Issues warnings;
-  auto sec = prepare_with(process, linux_config, current_host_facts(), warnings);
+  auto sec = prepare_with(process, linux_config, current_host_facts(), warnings, options);
   for (const auto& w : warnings) log::warn(w.to_string());
   return sec;
 }

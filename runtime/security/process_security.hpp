@@ -60,6 +60,14 @@ struct ProcessSecurity {
 // are logged; errors name the JSON path ("$.process.capabilities.bounding[3]").
 Result<ProcessSecurity> prepare(const oci::Process& process, const oci::Linux* linux_config);
 
+struct PrepareOptions {
+  // Where compiled seccomp programs are cached, e.g. "<root>/seccomp-cache"
+  // (see seccomp_cache.hpp); empty: always compile.
+  std::string seccomp_cache_dir;
+};
+Result<ProcessSecurity> prepare(const oci::Process& process, const oci::Linux* linux_config,
+                                const PrepareOptions& options);
+
 // What prepare() asks of the host; prepare_with() takes it as a parameter so
 // that tests can pretend (a kernel without a capability, an LSM enabled).
 struct HostFacts {
@@ -69,7 +77,8 @@ struct HostFacts {
 };
 HostFacts current_host_facts();
 Result<ProcessSecurity> prepare_with(const oci::Process& process, const oci::Linux* linux_config,
-                                     const HostFacts& host, oci::Issues& warnings);
+                                     const HostFacts& host, oci::Issues& warnings,
+                                     const PrepareOptions& options = {});
 
 // Child side (see the order above).
 Result<> apply_attributes(const ProcessSecurity& sec);
