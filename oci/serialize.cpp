@@ -442,7 +442,8 @@ Spec default_spec(bool rootless, uint32_t host_uid, uint32_t host_gid) {
   p.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"};
   p.cwd = "/";
   const std::vector<std::string> caps = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
-  p.capabilities = Capabilities{caps, caps, {}, caps, caps};
+  // No ambient set: without the inheritable set the kernel would refuse it.
+  p.capabilities = Capabilities{caps, caps, {}, caps, {}};
   p.rlimits = {Rlimit{"RLIMIT_NOFILE", 1024, 1024}};
   p.no_new_privileges = true;
   s.process = p;

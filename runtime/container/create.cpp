@@ -16,6 +16,7 @@
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/hooks/hooks.hpp"
 #include "runtime/process/launch.hpp"
+#include "runtime/security/seccomp.hpp"
 
 namespace rt::container {
 namespace {
@@ -80,10 +81,13 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY_ASSIGN(init.rootfs, rootfs::make_plan(spec, bundle.rootfs, {bundle.dir, o.no_pivot}));
   init.ns = process::plan_namespaces(spec.linux ? &*spec.linux : nullptr);
   TRY(process::open_join_fds(init.ns));
+  TRY_ASSIGN(init.security, security::prepare(*spec.process, spec.linux ? &*spec.linux : nullptr,
+                                              {fs::join(ctx.store.root(), "seccomp-cache")}));
   init.env = spec.process->env;
   init.preserve_fds = add_socket_activation(init.env, o.preserve_fds);
   init.no_new_keyring = o.no_new_keyring;
   init.expect = expectations(spec, init.ns);
+  init.expect.seccomp_fd = init.security.seccomp && init.security.seccomp->notify();
   if (o.child_sigmask) init.child_sigmask = *o.child_sigmask;
   else sigprocmask(SIG_SETMASK, nullptr, &init.child_sigmask);
 

@@ -23,6 +23,7 @@
 #include "runtime/process/launch.hpp"
 #include "runtime/process/sysctl.hpp"
 #include "runtime/rootfs/mounter.hpp"
+#include "runtime/security/process_security.hpp"
 #include "runtime/sys/syscalls.hpp"
 
 namespace rt::process {
@@ -40,6 +41,7 @@ class Init {
   Result<> build_rootfs();
   Result<> configure_system();
   Result<> prepare_process();
+  Result<> hand_over_seccomp_fd(const UniqueFd& fd);
   Result<> wait_for_start();
   [[noreturn]] void exec_process();
   std::string state_json(const char* status) const;
@@ -141,10 +143,36 @@ Result<> Init::configure_system() {
   return {};
 }
 
+// The seccomp notify fd goes to the runtime, which hands it to the agent.
+Result<> Init::hand_over_seccomp_fd(const UniqueFd& fd) {
+  if (!fd) return {};
+  TRY(ch_.send(static_cast<uint32_t>(Msg::kSeccompFd), 0, {}, {fd.get()}));
+  return expect(Msg::kSeccompDone);
+}
+
+// runc's order: attributes; seccomp early unless no_new_privs (loading it
+// needs CAP_SYS_ADMIN then); user and capabilities; no_new_privs and a late
+// seccomp. The cwd and the executable are looked up as the container's user.
 Result<> Init::prepare_process() {
   const oci::Process& p = *c_.spec->process;
-  if (::chdir(p.cwd.c_str()) < 0) return ErrnoErr("$.process.cwd: chdir ", p.cwd);
+  const security::ProcessSecurity& sec = c_.security;
+  TRY(security::apply_attributes(sec));
+  if (!sec.no_new_privileges) {
+    TRY_ASSIGN(auto notify_fd, security::load_seccomp(sec));
+    TRY(hand_over_seccomp_fd(notify_fd));
+  }
+  // A directory only the container's user may enter is retried after the
+  // switch (as runc does).
+  const bool cwd_ok = ::chdir(p.cwd.c_str()) == 0;
+  if (!cwd_ok && errno != EACCES && errno != EPERM) return ErrnoErr("$.process.cwd: chdir ", p.cwd);
+  TRY(security::apply_user_and_caps(sec, p.user));
+  if (!cwd_ok && ::chdir(p.cwd.c_str()) < 0) return ErrnoErr("$.process.cwd: chdir ", p.cwd);
   TRY_ASSIGN(executable_, find_executable(p.args[0], c_.env));
+  if (sec.no_new_privileges) {
+    TRY(security::set_no_new_privs());
+    TRY_ASSIGN(auto notify_fd, security::load_seccomp(sec));
+    TRY(hand_over_seccomp_fd(notify_fd));
+  }
   return {};
 }
 
@@ -176,6 +204,7 @@ Result<> Init::wait_for_start() {
       fail(r.error());
   }
   ::umask(p.user.umask.value_or(022));
+  if (auto r = security::apply_final_affinity(c_.security); !r) fail(r.error());
   // Only stdio and the preserved fds reach the process (CVE-2024-21626).
   ::close_range(3 + static_cast<unsigned>(c_.preserve_fds), ~0U, 0);
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);

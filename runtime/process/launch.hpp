@@ -19,6 +19,7 @@
 #include "runtime/process/namespaces.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/rootfs/mount_plan.hpp"
+#include "runtime/security/process_security.hpp"
 
 namespace rt::process {
 
@@ -30,6 +31,7 @@ struct InitConfig {
   const oci::Spec* spec = nullptr;
   rootfs::Plan rootfs;
   NamespacePlan ns;
+  security::ProcessSecurity security;
   std::vector<std::string> env;  // process.env plus what the runtime adds
   int exec_fifo_fd = -1;         // read end of exec.fifo; -1: exec right after kDone
   int console_socket_fd = -1;    // where the pty master goes (process.terminal)

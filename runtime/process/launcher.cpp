@@ -11,6 +11,8 @@
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
 #include "runtime/process/launch.hpp"
+#include "runtime/security/seccomp.hpp"
+#include "runtime/security/seccomp_agent.hpp"
 #include "runtime/sys/raw.hpp"
 
 namespace rt::process {
@@ -137,8 +139,15 @@ Result<> Launcher::drive(const MountsReadyHook& on_mounts_ready) {
         if (on_mounts_ready) TRY(on_mounts_ready(init_));
         TRY(channel_.send(static_cast<uint32_t>(Msg::kHooksDone), 0, std::to_string(init_)));
         break;
-      case Msg::kSeccompFd:
-        return Err(EOPNOTSUPP, "$.linux.seccomp: the notify listener is not supported by this build");
+      case Msg::kSeccompFd: {
+        if (f.fds.size() != 1) return Err(EPROTO, "protocol error: seccomp-fd without exactly one fd");
+        const auto& prog = *config_.security.seccomp;
+        oci::State st{oci::kSpecVersion, config_.id, "creating", init_, config_.bundle, config_.spec->annotations};
+        TRY_CTX(security::send_to_seccomp_agent(prog.listener_path, f.fds[0].get(), st, init_, prog.listener_metadata),
+                "$.linux.seccomp.listenerPath");
+        TRY(channel_.send(static_cast<uint32_t>(Msg::kSeccompDone)));
+        break;
+      }
       default:
         break;
     }
