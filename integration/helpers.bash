@@ -106,3 +106,9 @@ run_detached() {
   OCIRUN_ERR="$BUNDLE/ocirun.err"
   "$OCIRUN" --root "$STATE_ROOT" run -d "$@" </dev/null >>"$BUNDLE/container.out" 2>"$OCIRUN_ERR"
 }
+
+# A process that is gone or a zombie (a killed init whose parent has not
+# reaped it yet is dead for our purposes).
+process_gone() {
+  [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}

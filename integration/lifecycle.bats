@@ -115,7 +115,7 @@ teardown() {
   kill -0 "$pid"
   run ocirun delete --force c1
   [ "$status" -eq 0 ]
-  ! kill -0 "$pid" 2>/dev/null
+  process_gone "$pid"
   [ ! -e "$STATE_ROOT/c1" ]
   assert_no_cgroup c1
 }
@@ -125,7 +125,7 @@ teardown() {
   pid=$(init_pid c1)
   run ocirun delete c1
   [ "$status" -eq 0 ]
-  ! kill -0 "$pid" 2>/dev/null
+  process_gone "$pid"
   [ ! -e "$STATE_ROOT/c1" ]
   assert_no_cgroup c1
 }
@@ -291,4 +291,23 @@ line" "$(printf 'x%.0s' {1..256})"; do
   run "$OCIRUN" --root "$STATE_ROOT" --log "$BUNDLE/log.json" --log-format json delete shim1
   [ "$status" -eq 1 ]
   [ "$(tail -n1 "$BUNDLE/log.json" | jq -r .msg)" = 'container "shim1" does not exist' ]
+}
+
+@test "lifecycle: NOTIFY_SOCKET: start waits for READY=1 and forwards it with MAINPID" {
+  "$OCITEST" notify-listen "$BUNDLE/host.sock" "$BUNDLE/notified" &
+  listener=$!
+  sleep 0.1
+  set_args sh -c 'sleep 0.3; ocitest sd-notify READY=1; ocitest sleep'
+  NOTIFY_SOCKET="$BUNDLE/host.sock" create_container n1
+  [ -S "$BUNDLE/host.sock" ]
+  run grep -q READY "$BUNDLE/notified"
+  [ "$status" -ne 0 ]
+  NOTIFY_SOCKET="$BUNDLE/host.sock" ocirun start n1
+  kill "$listener"
+  run cat "$BUNDLE/notified"
+  [ "${lines[0]}" = "READY=1" ]
+  [ "${lines[1]}" = "MAINPID=$(init_pid n1)" ]
+  [ "${lines[2]}" = "BARRIER=1" ]
+  ocirun delete --force n1
+  [ ! -e "$STATE_ROOT/n1" ]
 }

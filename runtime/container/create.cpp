@@ -14,6 +14,7 @@
 #include "runtime/container/cgroup.hpp"
 #include "runtime/container/host_checks.hpp"
 #include "runtime/container/lifecycle.hpp"
+#include "runtime/container/notify_socket.hpp"
 #include "runtime/hooks/hooks.hpp"
 #include "runtime/process/launch.hpp"
 #include "runtime/security/seccomp.hpp"
@@ -60,6 +61,22 @@ process::SyncExpectations expectations(const oci::Spec& s, const process::Namesp
   return e;
 }
 
+// NOTIFY_SOCKET: the container gets <state dir>/notify at /run/notify, where
+// `start` binds the socket it listens on (notify_socket.hpp).
+Result<> add_notify_socket(const ContainerDir& dir, process::InitConfig& init) {
+  if (host_notify_socket().empty()) return {};
+  if (::mkdirat(dir.fd(), kNotifyDir, 0755) < 0) return ErrnoErr("creating ", dir.path(), "/", kNotifyDir);
+  rootfs::MountOp op;
+  op.kind = rootfs::MountKind::kBind;
+  op.source = cat(dir.path(), "/", kNotifyDir);
+  op.destination = "/run/notify";
+  op.json_path = "NOTIFY_SOCKET";
+  TRY_ASSIGN(op.options, rootfs::parse_mount_options({"bind", "nosuid", "noexec", "nodev", "ro"}));
+  init.rootfs.mounts.push_back(std::move(op));
+  init.env.push_back(cat("NOTIFY_SOCKET=", kNotifySocketInContainer));
+  return {};
+}
+
 Result<> write_pid_file(const std::string& path, pid_t pid) {
   const std::string abs = fs::absolute(path);
   const auto slash = abs.rfind('/');
@@ -96,6 +113,7 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   ScopeExit remove_dir([&] { (void)dir.remove(); });
   TRY(with_context(fs::write_file_atomic(dir.fd(), kConfigFile, bundle.config_text), "saving config of ", o.id));
 
+  TRY(add_notify_socket(dir, init));
   TRY_ASSIGN(auto cgroup, create_cgroup(o.id, spec, ctx.systemd_cgroup, ctx.rootless));
   ScopeExit remove_cgroup([&] { (void)cgroup.manager->destroy(); });
   init.rootfs.cgroups = cgroup_view(cgroup.layout, cgroup.manager->paths());

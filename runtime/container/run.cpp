@@ -14,6 +14,7 @@
 #include "runtime/base/log.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/console/proxy.hpp"
+#include "runtime/container/notify_socket.hpp"
 #include "runtime/container/run.hpp"
 #include "runtime/sys/raw.hpp"
 
@@ -74,7 +75,10 @@ Result<int> supervise(pid_t init, console::TerminalProxy* tty) {
 Result<int> run(const Context& ctx, RunOptions o) {
   if (o.detach) {
     TRY_ASSIGN(auto created, create(ctx, o.create));
+    TRY_ASSIGN(auto notify, NotifyProxy::bind(created.dir));
     TRY(start_created(created.dir, created.state));
+    created.dir.unlock();
+    if (notify) TRY(notify->wait(created.state.pid, created.state.pid_start_time));
     return 0;
   }
   if (!o.no_subreaper && ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return ErrnoErr("becoming a subreaper");

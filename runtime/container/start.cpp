@@ -5,6 +5,7 @@
 #include "oci/parse.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/container/lifecycle.hpp"
+#include "runtime/container/notify_socket.hpp"
 #include "runtime/hooks/hooks.hpp"
 
 namespace rt::container {
@@ -49,7 +50,12 @@ Result<> start(const Context& ctx, const std::string& id) {
     case Status::kPaused: return Err(0, "cannot start a paused container");
     case Status::kCreating: return Err(0, "cannot start a container that is still being created");
   }
-  return start_created(dir, in.state);
+  TRY_ASSIGN(auto notify, NotifyProxy::bind(dir));
+  TRY(start_created(dir, in.state));
+  if (!notify) return {};
+  // Waiting for READY may take long: let other commands in meanwhile.
+  dir.unlock();
+  return notify->wait(in.state.pid, in.state.pid_start_time);
 }
 
 }  // namespace rt::container

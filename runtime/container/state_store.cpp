@@ -106,26 +106,39 @@ Result<ContainerState> ContainerDir::read_state() const {
 bool ContainerDir::has_state() const { return ::faccessat(dirfd_.get(), kStateFile, F_OK, 0) == 0; }
 bool ContainerDir::has_exec_fifo() const { return ::faccessat(dirfd_.get(), kExecFifo, F_OK, 0) == 0; }
 
-Result<> ContainerDir::remove() {
-  int dup = ::fcntl(dirfd_.get(), F_DUPFD_CLOEXEC, 0);
-  if (dup < 0) return ErrnoErr("dup ", path_);
+namespace {
+
+// Empties a directory (the state dir holds at most one level of
+// subdirectories, such as notify/).
+Result<> remove_contents(int dirfd, const std::string& path, int depth) {
+  int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return ErrnoErr("dup ", path);
   DIR* d = ::fdopendir(dup);
   if (!d) {
     ::close(dup);
-    return ErrnoErr("opendir ", path_);
+    return ErrnoErr("opendir ", path);
   }
+  Result<> result;
   while (dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
-    if (::unlinkat(dirfd_.get(), e->d_name, 0) < 0 && errno != ENOENT) {
-      if (errno != EISDIR || ::unlinkat(dirfd_.get(), e->d_name, AT_REMOVEDIR) < 0) {
-        const int err = errno;
-        ::closedir(d);
-        return Err(err, "removing ", path_, "/", name);
-      }
+    if (::unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT) continue;
+    if (errno == EISDIR && depth < 2) {
+      UniqueFd sub(::openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (sub) result = remove_contents(sub.get(), cat(path, "/", name), depth + 1);
+      if (result && ::unlinkat(dirfd, e->d_name, AT_REMOVEDIR) == 0) continue;
     }
+    if (result) result = ErrnoErr("removing ", path, "/", name);
+    break;
   }
   ::closedir(d);
+  return result;
+}
+
+}  // namespace
+
+Result<> ContainerDir::remove() {
+  TRY(remove_contents(dirfd_.get(), path_, 0));
   if (::rmdir(path_.c_str()) < 0 && errno != ENOENT) return ErrnoErr("removing ", path_);
   return {};
 }
