@@ -11,6 +11,8 @@
 
 #include <cstring>
 
+#include "runtime/base/unix_socket.hpp"
+
 namespace rt::console {
 
 Result<UniqueFd> connect_socket(const std::string& path) {
@@ -55,45 +57,17 @@ Result<Pty> open_container_pty(const std::optional<oci::ConsoleSize>& size, bool
 }
 
 Result<> send_master(int socket_fd, const Pty& pty) {
-  iovec iov{const_cast<char*>(pty.name.data()), pty.name.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  const int fd = pty.master.get();
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  while (::sendmsg(socket_fd, &msg, MSG_NOSIGNAL) < 0) {
-    if (errno != EINTR) return ErrnoErr("sending the pty master to the console socket");
-  }
+  const int fds[] = {pty.master.get()};
+  TRY_CTX(send_with_fds(socket_fd, pty.name, fds), "sending the pty master to the console socket");
   return {};
 }
 
 Result<UniqueFd> receive_master(int socket_fd, std::string* name) {
   char buf[4096];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  while ((n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC)) < 0) {
-    if (errno != EINTR) return ErrnoErr("receiving the pty master");
-  }
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-    return Err(EPROTO, "console socket: expected exactly one file descriptor");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  if (name) name->assign(buf, static_cast<size_t>(n));
-  return UniqueFd(fd);
+  TRY_ASSIGN(auto r, with_context(recv_with_fds(socket_fd, buf), "receiving the pty master"));
+  if (r.fds.size() != 1) return Err(EPROTO, "console socket: expected exactly one file descriptor");
+  if (name) name->assign(buf, r.size);
+  return std::move(r.fds[0]);
 }
 
 Result<> become_terminal_owner(int slave_fd) {

@@ -14,6 +14,7 @@
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
+#include "runtime/base/unix_socket.hpp"
 
 namespace rt::container {
 namespace {
@@ -28,22 +29,8 @@ Result<socklen_t> make_address(const std::string& path, sockaddr_un& addr) {
   return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + (path[0] == '@' ? 0 : 1));
 }
 
-Result<> send_datagram(int fd, std::string_view text, int pass_fd = -1) {
-  iovec iov{const_cast<char*>(text.data()), text.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (pass_fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &pass_fd, sizeof pass_fd);
-  }
-  if (::sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) return ErrnoErr("writing to the notify socket");
+Result<> send_datagram(int fd, std::string_view text, std::span<const int> fds = {}) {
+  TRY_CTX(send_with_fds(fd, text, fds), "writing to the notify socket");
   return {};
 }
 
@@ -61,7 +48,8 @@ Result<> notify_host(const std::string& host, std::string_view ready_line, pid_t
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) < 0) return ErrnoErr("pipe");
   UniqueFd r(pipefd[0]), w(pipefd[1]);
-  TRY(send_datagram(sock.get(), "BARRIER=1", w.get()));
+  const int barrier_fds[] = {w.get()};
+  TRY(send_datagram(sock.get(), "BARRIER=1", barrier_fds));
   w.reset();
   pollfd p{r.get(), POLLIN, 0};
   if (::poll(&p, 1, 30000) == 0) log::warn("no reply to BARRIER=1 on NOTIFY_SOCKET after 30s; ignored");

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "runtime/base/unix_socket.hpp"
+
 namespace rt::process {
 namespace {
 
@@ -24,60 +26,27 @@ Result<std::pair<Channel, Channel>> Channel::make_pair() {
 Result<> Channel::send(uint32_t type, int32_t err, std::string_view payload, const std::vector<int>& fds) {
   if (payload.size() > kMaxPayload) payload = payload.substr(0, kMaxPayload);
   if (fds.size() > kMaxFds) return Err(EINVAL, "too many fds for one frame");
-  Header h{type, err, static_cast<uint32_t>(payload.size())};
-  iovec iov[2] = {{&h, sizeof h}, {const_cast<char*>(payload.data()), payload.size()}};
-  msghdr msg{};
-  msg.msg_iov = iov;
-  msg.msg_iovlen = payload.empty() ? 1 : 2;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
-  if (!fds.empty()) {
-    std::memset(control, 0, sizeof control);
-    msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-  }
-  while (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) < 0) {
-    if (errno != EINTR) return ErrnoErr("sending on the sync channel");
-  }
+  const Header h{type, err, static_cast<uint32_t>(payload.size())};
+  std::string frame(reinterpret_cast<const char*>(&h), sizeof h);
+  frame.append(payload);
+  TRY_CTX(send_with_fds(fd_.get(), frame, fds), "sending on the sync channel");
   return {};
 }
 
 Result<Frame> Channel::recv() {
-  Frame f;
+  std::string buf(sizeof(Header) + kMaxPayload, '\0');
+  TRY_ASSIGN(auto r, with_context(recv_with_fds(fd_.get(), buf), "receiving on the sync channel"));
+  if (r.size == 0) return Err(EPIPE, "sync channel closed by peer");
+  if (r.truncated) return Err(EPROTO, "truncated frame on the sync channel");
   Header h{};
-  std::string buf(sizeof h + kMaxPayload, '\0');
-  iovec iov{buf.data(), buf.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  while ((n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC)) < 0) {
-    if (errno != EINTR) return ErrnoErr("receiving on the sync channel");
-  }
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      f.fds.emplace_back(fd);
-    }
-  }
-  if (n == 0) return Err(EPIPE, "sync channel closed by peer");
-  if (static_cast<size_t>(n) < sizeof h) return Err(EPROTO, "short frame on the sync channel");
-  if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) return Err(EPROTO, "truncated frame on the sync channel");
+  if (r.size < sizeof h) return Err(EPROTO, "short frame on the sync channel");
   std::memcpy(&h, buf.data(), sizeof h);
-  if (h.len != static_cast<size_t>(n) - sizeof h) return Err(EPROTO, "frame length mismatch on the sync channel");
+  if (h.len != r.size - sizeof h) return Err(EPROTO, "frame length mismatch on the sync channel");
+  Frame f;
   f.type = h.type;
   f.err = h.err;
   f.payload.assign(buf.data() + sizeof h, h.len);
+  f.fds = std::move(r.fds);
   return f;
 }
 

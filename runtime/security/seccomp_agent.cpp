@@ -8,6 +8,7 @@
 
 #include "oci/issue.hpp"
 #include "runtime/base/unique_fd.hpp"
+#include "runtime/base/unix_socket.hpp"
 
 namespace rt::security {
 namespace {
@@ -32,29 +33,15 @@ Result<UniqueFd> connect_unix(const std::string& path) {
 // The first sendmsg carries the fd; the spec allows the rest of a long
 // payload to follow in plain sends.
 Result<> send_with_fd(int sock, std::string_view payload, int fd) {
-  iovec iov{const_cast<char*>(payload.data()), payload.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ssize_t n;
-  do {
-    n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return ErrnoErr("sendmsg");
-  payload.remove_prefix(static_cast<size_t>(n));
+  const int fds[] = {fd};
+  TRY_ASSIGN(size_t n, send_with_fds(sock, payload, fds));
+  payload.remove_prefix(n);
+  ssize_t sent;
   while (!payload.empty()) {
-    n = ::send(sock, payload.data(), payload.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoErr("send");
-    payload.remove_prefix(static_cast<size_t>(n));
+    sent = ::send(sock, payload.data(), payload.size(), MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0) return ErrnoErr("send");
+    payload.remove_prefix(static_cast<size_t>(sent));
   }
   return {};
 }
