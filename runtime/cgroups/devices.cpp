@@ -1,5 +1,6 @@
 #include "runtime/cgroups/devices.hpp"
 
+#include <algorithm>
 #include <climits>
 
 #include "runtime/base/str.hpp"
@@ -100,7 +101,11 @@ std::vector<oci::DeviceCgroupRule> default_device_rules() {
   };
 }
 
-void DeviceState::add(const Key& k, uint8_t access) { exceptions_[k] |= access; }
+void DeviceState::add(const Key& k, uint8_t access) {
+  auto [it, inserted] = exceptions_.try_emplace(k, 0);
+  it->second |= access;
+  if (inserted) order_.push_back(k);
+}
 
 Result<> DeviceState::remove(const Key& k, uint8_t access) {
   // v1 only removes exceptions with exactly this key: a rule for 1:3 leaves a
@@ -117,7 +122,10 @@ Result<> DeviceState::remove(const Key& k, uint8_t access) {
   auto it = exceptions_.find(k);
   if (it == exceptions_.end()) return {};
   it->second &= static_cast<uint8_t>(~access);
-  if (it->second == 0) exceptions_.erase(it);
+  if (it->second == 0) {
+    exceptions_.erase(it);
+    order_.erase(std::find(order_.begin(), order_.end(), k));
+  }
   return {};
 }
 
@@ -126,6 +134,7 @@ Result<> DeviceState::apply(const DeviceRule& rule) {
     // v1 resets the whole list on "a", whatever numbers and access follow.
     default_allow_ = rule.allow;
     exceptions_.clear();
+    order_.clear();
     return {};
   }
   const Key k{rule.type, rule.major, rule.minor};
@@ -173,7 +182,8 @@ std::vector<DeviceRule> DeviceState::transition_from(const DeviceState& current)
     const uint8_t dropped = acc & static_cast<uint8_t>(~(it == exceptions_.end() ? 0 : it->second));
     if (dropped) out.push_back({default_allow_, k.type, k.major, k.minor, dropped});
   }
-  for (const auto& [k, acc] : exceptions_) {
+  for (const Key& k : order_) {
+    const uint8_t acc = exceptions_.at(k);
     auto it = have.find(k);
     const uint8_t gained = acc & static_cast<uint8_t>(~(it == have.end() ? 0 : it->second));
     if (gained) out.push_back({!default_allow_, k.type, k.major, k.minor, gained});

@@ -71,6 +71,10 @@ class DeviceState {
 
   bool default_allow() const { return default_allow_; }
   const std::map<Key, uint8_t>& exceptions() const { return exceptions_; }
+  // The exceptions' keys in the order they first appeared: the order the
+  // rules listed them (the spec's "apply entries in the listed order"), which
+  // is also the order the kernel's v1 devices.list shows them.
+  const std::vector<Key>& order() const { return order_; }
   bool allows_everything() const { return default_allow_ && exceptions_.empty(); }
 
   // The minimal rules that take a v1 cgroup from `current` to this state
@@ -84,6 +88,7 @@ class DeviceState {
 
   bool default_allow_;
   std::map<Key, uint8_t> exceptions_;
+  std::vector<Key> order_;
 };
 
 }  // namespace rt::cgroups

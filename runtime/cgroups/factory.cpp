@@ -55,7 +55,13 @@ Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Config
     TRY_ASSIGN(self, fs::read_file("/proc/self/cgroup"));
   }
   TRY_ASSIGN(auto dirs, resolve_dirs(layout, config, self));
-  return make_fs_manager(std::move(fs), layout, std::move(dirs), {});
+  // The default parent ("/ocirun") belongs to the runtime, not to the
+  // container that happened to make it: whichever container is deleted last
+  // removes it (runc leaves such parents behind).
+  std::map<std::string, std::string> created;
+  if (config.cgroups_path.empty())
+    for (const auto& [key, dir] : dirs) created[key] = dir.substr(0, dir.find_last_of('/'));
+  return make_fs_manager(std::move(fs), layout, std::move(dirs), std::move(created));
 }
 
 Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Config& config) {

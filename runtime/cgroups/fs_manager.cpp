@@ -55,17 +55,24 @@ Result<std::vector<std::string>> FsManager::make_dirs(const std::string& key, co
   if (mount.empty() || dir.rfind(mount + "/", 0) != 0)
     return Err(EINVAL, "cgroup directory ", dir, " is not below the mount point of its hierarchy (", mount, ")");
   std::vector<std::string> made;
-  size_t pos = mount.size();
-  while (pos != std::string::npos) {
-    pos = dir.find('/', pos + 1);
-    const std::string cur = dir.substr(0, pos);
-    TRY_ASSIGN(const bool created, fs_->mkdir(cur));
-    if (!created) continue;
-    made.push_back(cur);
-    // Only the first creation counts: a repeated create() must not claim less.
-    created_.emplace(key, cur);
+  // A shared parent (the default "/ocirun") may be removed by the delete of
+  // another container between our mkdir of it and of its child: start over.
+  for (int attempt = 0;; ++attempt) {
+    size_t pos = mount.size();
+    Result<bool> created = false;
+    while (pos != std::string::npos) {
+      pos = dir.find('/', pos + 1);
+      const std::string cur = dir.substr(0, pos);
+      created = fs_->mkdir(cur);
+      if (!created) break;
+      if (!*created) continue;
+      made.push_back(cur);
+      // Only the first creation counts: a repeated create() must not claim less.
+      created_.emplace(key, cur);
+    }
+    if (created) return made;
+    if (created.error().errnum != ENOENT || attempt == 5) return ErrFrom(std::move(created).error());
   }
-  return made;
 }
 
 Result<> FsManager::write_one(const Write& w, const std::string& dir) {

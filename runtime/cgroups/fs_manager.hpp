@@ -23,6 +23,7 @@ class FsManager : public Manager {
   Result<std::vector<pid_t>> pids() const override;
   Result<> destroy() override;
   Paths paths() const override { return {"cgroupfs", dirs_, created_, {}}; }
+  Result<std::unique_ptr<OomWatch>> watch_oom() const override;
 
   // The mount point of a hierarchy key ("" = unified).
   std::string mount_of(const std::string& key) const;

@@ -75,6 +75,16 @@ Result<Paths> paths_from_json(const nlohmann::json& j);
 
 struct Stats;  // see stats.hpp
 
+// OOM notifications of a container's cgroup (`events`): poll fd() for
+// POLLIN, then consume() says how many OOM events happened since the last
+// call (0 for a spurious wakeup or the cgroup's removal).
+class OomWatch {
+ public:
+  virtual ~OomWatch() = default;
+  virtual int fd() const = 0;
+  virtual Result<uint64_t> consume() = 0;
+};
+
 class Manager {
  public:
   virtual ~Manager() = default;
@@ -105,6 +115,9 @@ class Manager {
   // How many processes the kernel OOM-killed in the cgroup (0 when the
   // memory controller is absent): "container init was OOM-killed".
   virtual Result<uint64_t> oom_kill_count() const = 0;
+  // Kernel OOM notifications: v1 an eventfd on memory.oom_control, v2
+  // inotify on memory.events. Null without a memory controller.
+  virtual Result<std::unique_ptr<OomWatch>> watch_oom() const = 0;
 };
 
 class CgroupFs;

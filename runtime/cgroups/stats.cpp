@@ -55,14 +55,39 @@ void read_v1_memory(const CgroupFs& fs, const std::string& dir, Stats::Memory& m
   };
   m.usage = data("memory.");
   m.swap = data("memory.memsw.");
+  m.kernel = data("memory.kmem.");
+  m.kernel_tcp = data("memory.kmem.tcp.");
+}
+
+std::vector<uint64_t> read_u64_list(const CgroupFs& fs, const std::string& dir, const std::string& file) {
+  std::vector<uint64_t> out;
+  if (auto t = read_opt(fs, dir, file))
+    for (const std::string& v : split(std::string(trim(*t)), ' '))
+      if (auto n = parse_int<uint64_t>(v)) out.push_back(*n);
+  return out;
+}
+
+void read_v1_cpuset(const CgroupFs& fs, const std::string& dir, Stats::CpuSet& c) {
+  if (auto t = read_opt(fs, dir, "cpuset.cpus")) c.cpus = parse_cpuset_list(*t);
+  if (auto t = read_opt(fs, dir, "cpuset.mems")) c.mems = parse_cpuset_list(*t);
+  c.cpu_exclusive = read_u64(fs, dir, "cpuset.cpu_exclusive");
+  c.mem_hardwall = read_u64(fs, dir, "cpuset.mem_hardwall");
+  c.mem_exclusive = read_u64(fs, dir, "cpuset.mem_exclusive");
+  c.memory_migrate = read_u64(fs, dir, "cpuset.memory_migrate");
+  c.memory_spread_page = read_u64(fs, dir, "cpuset.memory_spread_page");
+  c.memory_spread_slab = read_u64(fs, dir, "cpuset.memory_spread_slab");
+  c.memory_pressure = read_u64(fs, dir, "cpuset.memory_pressure");
+  c.sched_load_balance = read_u64(fs, dir, "cpuset.sched_load_balance");
+  if (auto t = read_opt(fs, dir, "cpuset.sched_relax_domain_level"))
+    c.sched_relax_domain_level = parse_int<int64_t>(trim(*t)).value_or(0);
 }
 
 void read_v1_cpu(const CgroupFs& fs, const std::map<std::string, std::string>& dirs, Stats::Cpu& c) {
   if (auto it = dirs.find("cpuacct"); it != dirs.end()) {
     c.total_ns = read_u64(fs, it->second, "cpuacct.usage");
-    if (auto t = read_opt(fs, it->second, "cpuacct.usage_percpu"))
-      for (const std::string& v : split(std::string(trim(*t)), ' '))
-        if (auto n = parse_int<uint64_t>(v)) c.percpu_ns.push_back(*n);
+    c.percpu_ns = read_u64_list(fs, it->second, "cpuacct.usage_percpu");
+    c.percpu_kernel_ns = read_u64_list(fs, it->second, "cpuacct.usage_percpu_sys");
+    c.percpu_user_ns = read_u64_list(fs, it->second, "cpuacct.usage_percpu_user");
     // cpuacct.stat is in USER_HZ ticks (100 per second on Linux).
     if (auto t = read_opt(fs, it->second, "cpuacct.stat")) {
       auto kv = parse_flat_keyed(*t);
@@ -101,6 +126,18 @@ std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text) {
     const auto f = split(std::string(trim(line)), ' ');
     if (f.size() != 2) continue;
     if (auto v = parse_int<uint64_t>(f[1])) out[f[0]] = *v;
+  }
+  return out;
+}
+
+std::vector<uint16_t> parse_cpuset_list(std::string_view text) {
+  std::vector<uint16_t> out;
+  for (const std::string& part : split(std::string(trim(text)), ',')) {
+    const auto ends = split(part, '-');
+    auto lo = ends.empty() ? std::nullopt : parse_int<uint16_t>(ends[0]);
+    auto hi = ends.size() == 2 ? parse_int<uint16_t>(ends[1]) : lo;
+    if (!lo || !hi || ends.size() > 2 || *hi < *lo) continue;
+    for (uint32_t n = *lo; n <= *hi; ++n) out.push_back(static_cast<uint16_t>(n));
   }
   return out;
 }
@@ -150,6 +187,7 @@ Stats read_v1_stats(const CgroupFs& fs, const std::map<std::string, std::string>
     s.oom_kills = read_oom_kills(fs, it->second, false).value_or(0);
   }
   read_v1_cpu(fs, dirs, s.cpu);
+  if (auto it = dirs.find("cpuset"); it != dirs.end()) read_v1_cpuset(fs, it->second, s.cpuset);
   if (auto it = dirs.find("pids"); it != dirs.end()) {
     s.pids.current = read_u64(fs, it->second, "pids.current");
     s.pids.limit = read_u64(fs, it->second, "pids.max");
@@ -192,28 +230,99 @@ Result<uint64_t> read_oom_kills(const CgroupFs& fs, const std::string& dir, bool
   return kv.count("oom_kill") ? kv["oom_kill"] : uint64_t{0};
 }
 
-nlohmann::json stats_to_json(const Stats& s) {
-  using nlohmann::json;
-  auto mem = [](const MemoryData& d) {
-    return json{{"usage", d.usage}, {"max", d.max_usage}, {"limit", d.limit}, {"failcnt", d.failcnt}};
-  };
-  auto blkio = [](const std::vector<BlkioEntry>& v) {
-    json a = json::array();
-    for (const auto& e : v) a.push_back({{"major", e.major}, {"minor", e.minor}, {"op", e.op}, {"value", e.value}});
-    return a;
-  };
+namespace {
+
+// runc's JSON (types/events.go) leaves out zero values marked omitempty.
+void put_nonzero(nlohmann::ordered_json& j, const char* key, uint64_t v) {
+  if (v != 0) j[key] = v;
+}
+
+nlohmann::ordered_json memory_entry(const MemoryData& d) {
+  nlohmann::ordered_json j{{"limit", d.limit}};
+  put_nonzero(j, "usage", d.usage);
+  put_nonzero(j, "max", d.max_usage);
+  j["failcnt"] = d.failcnt;
+  return j;
+}
+
+nlohmann::ordered_json blkio_list(const std::vector<BlkioEntry>& v) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const auto& e : v) {
+    nlohmann::ordered_json x = nlohmann::ordered_json::object();
+    put_nonzero(x, "major", e.major);
+    put_nonzero(x, "minor", e.minor);
+    if (!e.op.empty()) x["op"] = e.op;
+    put_nonzero(x, "value", e.value);
+    a.push_back(std::move(x));
+  }
+  return a;
+}
+
+nlohmann::ordered_json cpu_json(const Stats::Cpu& c) {
+  nlohmann::ordered_json usage = nlohmann::ordered_json::object();
+  put_nonzero(usage, "total", c.total_ns);
+  if (!c.percpu_ns.empty()) usage["percpu"] = c.percpu_ns;
+  if (!c.percpu_kernel_ns.empty()) usage["percpu_kernel"] = c.percpu_kernel_ns;
+  if (!c.percpu_user_ns.empty()) usage["percpu_user"] = c.percpu_user_ns;
+  usage["kernel"] = c.kernel_ns;
+  usage["user"] = c.user_ns;
+  nlohmann::ordered_json throttling = nlohmann::ordered_json::object();
+  put_nonzero(throttling, "periods", c.periods);
+  put_nonzero(throttling, "throttledPeriods", c.throttled_periods);
+  put_nonzero(throttling, "throttledTime", c.throttled_ns);
+  return {{"usage", usage}, {"throttling", throttling}};
+}
+
+nlohmann::ordered_json cpuset_json(const Stats::CpuSet& c) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  if (!c.cpus.empty()) j["cpus"] = c.cpus;
+  j["cpu_exclusive"] = c.cpu_exclusive;
+  if (!c.mems.empty()) j["mems"] = c.mems;
+  j["mem_hardwall"] = c.mem_hardwall;
+  j["mem_exclusive"] = c.mem_exclusive;
+  j["memory_migrate"] = c.memory_migrate;
+  j["memory_spread_page"] = c.memory_spread_page;
+  j["memory_spread_slab"] = c.memory_spread_slab;
+  j["memory_pressure"] = c.memory_pressure;
+  j["sched_load_balance"] = c.sched_load_balance;
+  j["sched_relax_domain_level"] = c.sched_relax_domain_level;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json stats_to_json(const Stats& s) {
+  using json = nlohmann::ordered_json;
   json j;
-  j["cpu"] = {{"usage", {{"total", s.cpu.total_ns}, {"percpu", s.cpu.percpu_ns}, {"kernel", s.cpu.kernel_ns},
-                         {"user", s.cpu.user_ns}}},
-              {"throttling", {{"periods", s.cpu.periods}, {"throttledPeriods", s.cpu.throttled_periods},
-                              {"throttledTime", s.cpu.throttled_ns}}}};
-  j["memory"] = {{"cache", s.memory.cache}, {"usage", mem(s.memory.usage)}, {"swap", mem(s.memory.swap)},
-                 {"raw", s.memory.raw}};
-  j["pids"] = {{"current", s.pids.current}, {"limit", s.pids.limit}};
-  j["blkio"] = {{"ioServiceBytesRecursive", blkio(s.blkio.service_bytes)}, {"ioServicedRecursive", blkio(s.blkio.serviced)}};
+  j["cpu"] = cpu_json(s.cpu);
+  j["cpuset"] = cpuset_json(s.cpuset);
+  json mem = json::object();
+  put_nonzero(mem, "cache", s.memory.cache);
+  mem["usage"] = memory_entry(s.memory.usage);
+  mem["swap"] = memory_entry(s.memory.swap);
+  mem["kernel"] = memory_entry(s.memory.kernel);
+  mem["kernelTCP"] = memory_entry(s.memory.kernel_tcp);
+  if (!s.memory.raw.empty()) mem["raw"] = s.memory.raw;
+  j["memory"] = std::move(mem);
+  json pids = json::object();
+  put_nonzero(pids, "current", s.pids.current);
+  put_nonzero(pids, "limit", s.pids.limit);
+  j["pids"] = std::move(pids);
+  json blkio = json::object();
+  if (!s.blkio.service_bytes.empty()) blkio["ioServiceBytesRecursive"] = blkio_list(s.blkio.service_bytes);
+  if (!s.blkio.serviced.empty()) blkio["ioServicedRecursive"] = blkio_list(s.blkio.serviced);
+  j["blkio"] = std::move(blkio);
   json h = json::object();
-  for (const auto& [size, d] : s.hugetlb) h[size] = {{"usage", d.usage}, {"max", d.max_usage}, {"failcnt", d.failcnt}};
-  j["hugetlb"] = h;
+  for (const auto& [size, d] : s.hugetlb) {
+    json e = json::object();
+    put_nonzero(e, "usage", d.usage);
+    put_nonzero(e, "max", d.max_usage);
+    e["failcnt"] = d.failcnt;
+    h[size] = std::move(e);
+  }
+  j["hugetlb"] = std::move(h);
+  j["intel_rdt"] = json::object();  // no Intel RDT support
+  j["network_interfaces"] = nullptr;
   return j;
 }
 

@@ -34,11 +34,17 @@ struct HugetlbData {
 struct Stats {
   struct Cpu {
     uint64_t total_ns = 0, user_ns = 0, kernel_ns = 0;
-    std::vector<uint64_t> percpu_ns;
+    std::vector<uint64_t> percpu_ns, percpu_kernel_ns, percpu_user_ns;
     uint64_t periods = 0, throttled_periods = 0, throttled_ns = 0;
   } cpu;
+  struct CpuSet {  // v1 only, as runc reports it
+    std::vector<uint16_t> cpus, mems;
+    uint64_t cpu_exclusive = 0, mem_hardwall = 0, mem_exclusive = 0, memory_migrate = 0;
+    uint64_t memory_spread_page = 0, memory_spread_slab = 0, memory_pressure = 0, sched_load_balance = 0;
+    int64_t sched_relax_domain_level = 0;
+  } cpuset;
   struct Memory {
-    MemoryData usage, swap;
+    MemoryData usage, swap, kernel, kernel_tcp;  // kernel*: v1 memory.kmem.* (still counted, no longer limited)
     uint64_t cache = 0;
     std::map<std::string, uint64_t> raw;  // memory.stat
   } memory;
@@ -52,11 +58,13 @@ struct Stats {
   uint64_t oom_kills = 0;
 };
 
-// runc's `events --stats` "data" object.
-nlohmann::json stats_to_json(const Stats& stats);
+// runc's `events --stats` "data" object, with runc's member order.
+nlohmann::ordered_json stats_to_json(const Stats& stats);
 
 // "key value" lines (memory.stat, cpu.stat, memory.events) -> map.
 std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text);
+// A cpuset list ("0-3,8") -> the numbers; malformed parts are skipped.
+std::vector<uint16_t> parse_cpuset_list(std::string_view text);
 // A single number, or "max" (-> 0 meaning "no limit").
 uint64_t parse_limit(std::string_view text);
 // v1 blkio.*_recursive: "8:0 Read 4096" lines (the "Total" line is dropped).

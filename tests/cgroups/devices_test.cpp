@@ -93,6 +93,19 @@ TEST(Devices, TransitionBetweenAllowListsWritesOnlyTheDifference) {
   EXPECT_TRUE(target.transition_from(target).empty());
 }
 
+TEST(Devices, AllowsAreWrittenInTheOrderTheRulesListThem) {
+  // runtime-tools reads devices.list back expecting the config's order; the
+  // kernel appends new exceptions, so the writes must keep that order. An
+  // exception removed and added again moves to the end.
+  const DeviceState target = state({rule(false, 'a', -1, -1, kAccAll), rule(true, 'c', 10, 229, kAccAll),
+                                    rule(true, 'c', 1, 3, kAccAll), rule(true, 'b', 8, 20, kAccRead | kAccWrite),
+                                    rule(true, 'b', -1, -1, kAccMknod), rule(true, 'c', 10, 229, kAccRead),
+                                    rule(false, 'b', 8, 20, kAccWrite), rule(false, 'c', 1, 3, kAccAll),
+                                    rule(true, 'c', 1, 3, kAccRead)});
+  EXPECT_EQ(strings(target.transition_from(DeviceState::allow_all())),
+            (V{"deny a *:* rwm", "allow c 10:229 rwm", "allow b 8:20 r", "allow b *:* m", "allow c 1:3 r"}));
+}
+
 TEST(Devices, TransitionToADenyList) {
   const DeviceState target = state({rule(true, 'a', -1, -1, kAccAll), rule(false, 'c', 5, 1, kAccAll)});
   EXPECT_EQ(strings(target.transition_from(DeviceState::deny_all())), (V{"allow a *:* rwm", "deny c 5:1 rwm"}));

@@ -144,21 +144,35 @@ TEST_F(V1ManagerTest, SignalAllFreezesSignalsAndThaws) {
 
 TEST_F(V1ManagerTest, DestroyKillsAndRemovesOnlyWhatItCreated) {
   const Layout layout = fake_->legacy_layout(kHostCtrls);
-  ASSERT_TRUE(fake_->mkdir(at("memory/ocirun")).has_value());          // pre-existing parent in one hierarchy
-  ASSERT_TRUE(fake_->mkdir(at("pids/ocirun")).has_value());
-  ASSERT_TRUE(fake_->mkdir(at("pids/ocirun/neighbour")).has_value());  // and another container's cgroup
-  auto m = make(layout);
+  ASSERT_TRUE(fake_->mkdir(at("memory/kube")).has_value());          // pre-existing parent in one hierarchy
+  ASSERT_TRUE(fake_->mkdir(at("pids/kube")).has_value());
+  ASSERT_TRUE(fake_->mkdir(at("pids/kube/neighbour")).has_value());  // and another container's cgroup
+  auto m = make(layout, "/kube/c1");
   ASSERT_TRUE(m->create(nullptr).has_value());
   Sleeper s;
   ASSERT_TRUE(m->add_process(s.pid()).has_value());
-  ASSERT_TRUE(fake_->mkdir(at("cpu/ocirun/c1/sub")).has_value());
+  ASSERT_TRUE(fake_->mkdir(at("cpu/kube/c1/sub")).has_value());
   ASSERT_TRUE(m->destroy().has_value());
   EXPECT_TRUE(WIFSIGNALED(s.reap()));
-  EXPECT_FALSE(fs::exists(at("cpu/ocirun")));          // created by us: gone
-  EXPECT_FALSE(fs::exists(at("memory/ocirun/c1")));
-  EXPECT_TRUE(fs::exists(at("memory/ocirun")));         // not ours: stays
-  EXPECT_TRUE(fs::exists(at("pids/ocirun/neighbour")));
-  EXPECT_TRUE(m->destroy().has_value());                // idempotent
+  EXPECT_FALSE(fs::exists(at("cpu/kube")));          // created by us: gone
+  EXPECT_FALSE(fs::exists(at("memory/kube/c1")));
+  EXPECT_TRUE(fs::exists(at("memory/kube")));         // not ours: stays
+  EXPECT_TRUE(fs::exists(at("pids/kube/neighbour")));
+  EXPECT_TRUE(m->destroy().has_value());              // idempotent
+}
+
+TEST_F(V1ManagerTest, TheDefaultParentGoesWithTheLastContainer) {
+  // Whoever made "/ocirun", the runtime owns it: the last delete removes it.
+  const Layout layout = fake_->legacy_layout(kHostCtrls);
+  auto first = make(layout, "", "c1");
+  ASSERT_TRUE(first->create(nullptr).has_value());
+  auto second = make(layout, "", "c2");
+  ASSERT_TRUE(second->create(nullptr).has_value());
+  ASSERT_TRUE(first->destroy().has_value());
+  EXPECT_TRUE(fs::exists(at("memory/ocirun/c2")));
+  ASSERT_TRUE(second->destroy().has_value());
+  EXPECT_FALSE(fs::exists(at("memory/ocirun")));
+  EXPECT_FALSE(fs::exists(at("pids/ocirun")));
 }
 
 TEST_F(V1ManagerTest, LoadManagerFromSavedPaths) {

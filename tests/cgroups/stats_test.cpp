@@ -41,8 +41,25 @@ TEST(Stats, JsonHasRuncsEventsShape) {
   EXPECT_EQ(j["pids"]["current"], 2);
   EXPECT_EQ(j["hugetlb"]["2MB"]["usage"], 7);
   EXPECT_EQ(j["blkio"]["ioServiceBytesRecursive"][0]["op"], "Read");
-  EXPECT_TRUE(j["cpu"]["usage"].contains("percpu"));
-  EXPECT_TRUE(j["cpu"]["throttling"].contains("throttledTime"));
+  // Zero values marked omitempty in runc's types are left out; the rest stay.
+  EXPECT_FALSE(j["cpu"]["usage"].contains("percpu"));
+  EXPECT_EQ(j["cpu"]["usage"]["kernel"], 0);
+  EXPECT_EQ(j["cpu"]["throttling"], nlohmann::ordered_json::object());
+  EXPECT_FALSE(j["memory"]["usage"].contains("max"));
+  EXPECT_EQ(j["memory"]["swap"]["limit"], 0);
+  EXPECT_EQ(j["memory"]["kernelTCP"]["failcnt"], 0);
+  EXPECT_FALSE(j["pids"].contains("limit"));
+  EXPECT_FALSE(j["cpuset"].contains("cpus"));
+  EXPECT_EQ(j["cpuset"]["sched_relax_domain_level"], 0);
+  EXPECT_EQ(j["intel_rdt"], nlohmann::ordered_json::object());
+  EXPECT_TRUE(j["network_interfaces"].is_null());
+}
+
+TEST(Stats, ParsesCpusetLists) {
+  EXPECT_EQ(parse_cpuset_list("0-2,5\n"), (std::vector<uint16_t>{0, 1, 2, 5}));
+  EXPECT_EQ(parse_cpuset_list("1"), (std::vector<uint16_t>{1}));
+  EXPECT_TRUE(parse_cpuset_list("\n").empty());
+  EXPECT_EQ(parse_cpuset_list("3-1,x,4"), (std::vector<uint16_t>{4}));
 }
 
 }  // namespace

@@ -71,6 +71,7 @@ class SystemdManager final : public Manager {
   Result<> signal_all(int sig) override { return inner_->signal_all(sig); }
   Result<Stats> stats() const override { return inner_->stats(); }
   Result<uint64_t> oom_kill_count() const override { return inner_->oom_kill_count(); }
+  Result<std::unique_ptr<OomWatch>> watch_oom() const override { return inner_->watch_oom(); }
 
   Result<> destroy() override {
     std::optional<Error> stop_error;
