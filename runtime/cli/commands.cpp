@@ -6,18 +6,25 @@ namespace rt::cli {
 extern const Command kCheckCommand;
 extern const Command kCreateCommand;
 extern const Command kDeleteCommand;
+extern const Command kEventsCommand;
 extern const Command kFeaturesCommand;
 extern const Command kKillCommand;
 extern const Command kListCommand;
+extern const Command kPauseCommand;
+extern const Command kPsCommand;
+extern const Command kResumeCommand;
 extern const Command kRunCommand;
 extern const Command kSpecCommand;
 extern const Command kStartCommand;
 extern const Command kStateCommand;
+extern const Command kUpdateCommand;
 
 namespace {
 const Command* const kCommands[] = {
     &kCheckCommand,   &kCreateCommand, &kDeleteCommand, &kFeaturesCommand, &kKillCommand,
     &kListCommand,    &kRunCommand,    &kSpecCommand,   &kStartCommand,  &kStateCommand,
+    // cgroup verbs
+    &kEventsCommand,  &kPauseCommand,  &kPsCommand,     &kResumeCommand, &kUpdateCommand,
 };
 }  // namespace
 

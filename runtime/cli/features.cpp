@@ -14,6 +14,11 @@ oci::Features collect_features() {
   oci::Features f;
   f.oci_version_min = "1.0.0";
   f.oci_version_max = oci::kSpecVersion;
+  // The cgroup managers built in (features-linux.md: whatever the host has).
+  f.linux.cgroup.v1 = f.linux.cgroup.v2 = f.linux.cgroup.rdma = true;
+#ifdef OCIRUN_HAVE_SYSTEMD
+  f.linux.cgroup.systemd = f.linux.cgroup.systemd_user = true;  // sd-bus: system bus, or the user bus when rootless
+#endif
   return f;
 }
 
