@@ -379,6 +379,11 @@ ticks() {
   grep -q '\$.linux.resources.cpu.cpus: writing "99"' "$OCIRUN_ERR"
   [ -z "$(cgroup_dirs_named "$ID")" ]
   [ -z "$(ocirun list -q)" ]
+  update_config '.linux.resources.cpu = {} | .linux.resources.blockIO.throttleReadBpsDevice = [{"major": 4095, "minor": 4095, "rate": 1}]'
+  create_fails "$ID"
+  grep -q '\$.linux.resources.blockIO.throttleReadBpsDevice\[0\].rate: .*(no block device 4095:4095 on this host)' "$OCIRUN_ERR"
+  [ -z "$(cgroup_dirs_named "$ID")" ]
+  [ -z "$(ocirun list -q)" ]
 }
 
 @test "cgroups: a controller this host lacks is an error naming the field" {

@@ -90,6 +90,10 @@ Result<> FsManager::write_one(const Write& w, const std::string& dir) {
   if (e == ENOENT)
     return Err(e, w.field, ": cannot write \"", w.value, "\" to ", path,
                " (this kernel or cgroup does not have that file)");
+  // Per-device files (blkio.*_device, io.max, io.weight) take "8:0 ...".
+  const std::string dev = w.value.substr(0, w.value.find(' '));
+  if (e == ENODEV && dev.find(':') != std::string::npos && dev.find_first_not_of("0123456789:") == std::string::npos)
+    return Err(e, w.field, ": writing \"", w.value, "\" to ", path, " (no block device ", dev, " on this host)");
   return Err(e, w.field, ": writing \"", w.value, "\" to ", path);
 }
 

@@ -77,13 +77,22 @@ std::string hybrid_smoke() {
     CHECK_OR_RETURN(m.frozen().value_or(false), "frozen after freeze");
     OK_OR_RETURN(m.thaw(), "thaw");
     CHECK_OR_RETURN(!m.frozen().value_or(true), "thawed");
+    // exec --cgroup: a sub-cgroup in every hierarchy (cpuset initialised).
+    Sleeper sub;
+    OK_OR_RETURN(m.add_process(sub.pid(), "exec"), "add_process to a sub-cgroup");
+    CHECK_OR_RETURN(in_cgroup(sub.pid(), "cpuset:" + top + "/c/exec") && in_cgroup(sub.pid(), "0::" + top + "/c/exec"),
+                    "sub-cgroup membership");
     auto pids = m.pids();
-    CHECK_OR_RETURN(pids && *pids == std::vector<pid_t>{s.pid()}, "pids");
+    CHECK_OR_RETURN(pids && pids->size() == 2, "pids");
     OK_OR_RETURN(m.signal_all(SIGKILL), "signal_all");
     const int st = s.reap();
     CHECK_OR_RETURN(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "killed by signal_all");
+    (void)sub.reap();
     // A memory limit OOM-kills a hog, and the counter says so.
     OK_OR_RETURN(m.update(resources(R"({"memory":{"limit":33554432,"swap":33554432}})")), "update");
+    auto watch = m.watch_oom();
+    OK_OR_RETURN(watch, "watch_oom");
+    CHECK_OR_RETURN(*watch != nullptr, "no OOM watch with a memory controller");
     int go = -1;
     const pid_t hog = memory_hog(go);
     OK_OR_RETURN(m.add_process(hog), "add hog");
@@ -93,6 +102,7 @@ std::string hybrid_smoke() {
     ::waitpid(hog, &hog_status, 0);
     CHECK_OR_RETURN(WIFSIGNALED(hog_status) && WTERMSIG(hog_status) == SIGKILL, "hog not OOM-killed");
     CHECK_OR_RETURN(m.oom_kill_count().value_or(0) >= 1, "oom_kill counter");
+    CHECK_OR_RETURN((*watch)->consume().value_or(0) >= 1, "OOM notification");
     return "";
   }();
   Sleeper straggler;
