@@ -21,10 +21,9 @@ extern const Command kUpdateCommand;
 
 namespace {
 const Command* const kCommands[] = {
-    &kCheckCommand,   &kCreateCommand, &kDeleteCommand, &kFeaturesCommand, &kKillCommand,
-    &kListCommand,    &kRunCommand,    &kSpecCommand,   &kStartCommand,  &kStateCommand,
-    // cgroup verbs
-    &kEventsCommand,  &kPauseCommand,  &kPsCommand,     &kResumeCommand, &kUpdateCommand,
+    &kCheckCommand,  &kCreateCommand, &kDeleteCommand, &kEventsCommand, &kFeaturesCommand,
+    &kKillCommand,   &kListCommand,   &kPauseCommand,  &kPsCommand,     &kResumeCommand,
+    &kRunCommand,    &kSpecCommand,   &kStartCommand,  &kStateCommand,  &kUpdateCommand,
 };
 }  // namespace
 
