@@ -55,7 +55,12 @@ ticks() {
   update_config '.linux.resources += {
       "memory": {"limit": 67108864, "reservation": 33554432, "swap": 134217728},
       "cpu": {"shares": 512, "quota": 20000, "period": 100000, "cpus": "0", "mems": "0"},
-      "pids": {"limit": 33}, "blockIO": {"weight": 200}}'
+      "pids": {"limit": 33}}'
+  # A blkio weight needs the bfq scheduler (or CFQ) on the host.
+  local weight_file=""
+  [ -e /sys/fs/cgroup/blkio/blkio.bfq.weight ] && weight_file=blkio.bfq.weight
+  [ -e /sys/fs/cgroup/blkio/blkio.weight ] && weight_file=blkio.weight
+  [ -z "$weight_file" ] || update_config '.linux.resources.blockIO = {"weight": 200}'
   set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max /proc/self/cgroup; exec ocitest sleep'
   create_container "$ID"
   [ "$(cat "$(cg memory)/memory.limit_in_bytes")" = 67108864 ]
@@ -66,7 +71,7 @@ ticks() {
   [ "$(cat "$(cg cpu)/cpu.cfs_period_us")" = 100000 ]
   [ "$(cat "$(cg cpuset)/cpuset.cpus")" = 0 ]
   [ "$(cat "$(cg pids)/pids.max")" = 33 ]
-  [ "$(cat "$(cg blkio)/blkio.bfq.weight")" = 200 ]
+  [ -z "$weight_file" ] || [ "$(cat "$(cg blkio)/$weight_file")" = 200 ]
   # init is in the container's cgroup in every hierarchy, the unified one too.
   local pid
   pid=$(init_pid "$ID")
@@ -398,6 +403,14 @@ ticks() {
   grep -q '\$.linux.resources.network.priorities: the net_prio cgroup controller is not available' "$OCIRUN_ERR"
   [ -z "$(cgroup_dirs_named "$ID")" ]
   [ -z "$(ocirun list -q)" ]
+  if [ ! -e /sys/fs/cgroup/blkio/blkio.bfq.weight ] && [ ! -e /sys/fs/cgroup/blkio/blkio.weight ]; then
+    update_config 'del(.linux.resources.network) | .linux.resources.blockIO = {"weight": 200}'
+    create_fails "$ID"
+    grep -q '\$.linux.resources.blockIO.weight: ' "$OCIRUN_ERR"
+    [ -z "$(cgroup_dirs_named "$ID")" ]
+    [ -z "$(ocirun list -q)" ]
+    update_config 'del(.linux.resources.blockIO)'
+  fi
   # An empty network object asks for nothing: no error.
   update_config '.linux.resources.network = {}'
   create_container "$ID"
