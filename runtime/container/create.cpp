@@ -98,8 +98,10 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY_ASSIGN(init.rootfs, rootfs::make_plan(spec, bundle.rootfs, {bundle.dir, o.no_pivot}));
   init.ns = process::plan_namespaces(spec.linux ? &*spec.linux : nullptr);
   TRY(process::open_join_fds(init.ns));
+  // '@' is not allowed in container ids: the cache can never be taken for a
+  // container by list, nor collide with one.
   TRY_ASSIGN(init.security, security::prepare(*spec.process, spec.linux ? &*spec.linux : nullptr,
-                                              {fs::join(ctx.store.root(), "seccomp-cache")}));
+                                              {fs::join(ctx.store.root(), "@seccomp-cache")}));
   init.env = spec.process->env;
   init.preserve_fds = add_socket_activation(init.env, o.preserve_fds);
   init.no_new_keyring = o.no_new_keyring;

@@ -61,7 +61,7 @@ struct ProcessSecurity {
 Result<ProcessSecurity> prepare(const oci::Process& process, const oci::Linux* linux_config);
 
 struct PrepareOptions {
-  // Where compiled seccomp programs are cached, e.g. "<root>/seccomp-cache"
+  // Where compiled seccomp programs are cached, e.g. "<root>/@seccomp-cache"
   // (see seccomp_cache.hpp); empty: always compile.
   std::string seccomp_cache_dir;
 };
