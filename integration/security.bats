@@ -333,3 +333,21 @@ umask_probe() {
   [[ "$output" == *'$.process.selinuxLabel'*SELinux* ]]
   assert_nothing_left
 }
+
+@test "security: features lists the capabilities, seccomp vocabulary and flags, LSMs and memory policies" {
+  run "$OCIRUN" features
+  [ "$status" -eq 0 ]
+  local f="$output"
+  [ "$(jq '.linux.capabilities | index("CAP_SYS_ADMIN") != null' <<<"$f")" = true ]
+  [ "$(jq .linux.seccomp.enabled <<<"$f")" = true ]
+  [ "$(jq '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") != null' <<<"$f")" = true ]
+  [ "$(jq '.linux.seccomp.operators | length' <<<"$f")" -eq 7 ]
+  [ "$(jq '.linux.seccomp.archs | index("SCMP_ARCH_X86_64") != null' <<<"$f")" = true ]
+  # Supported flags are a subset of the known ones.
+  [ "$(jq '.linux.seccomp | (.supportedFlags - .knownFlags) | length' <<<"$f")" -eq 0 ]
+  [ "$(jq '.linux.seccomp.knownFlags | index("SECCOMP_FILTER_FLAG_LOG") != null' <<<"$f")" = true ]
+  # Compiled in, whatever this host has.
+  [ "$(jq .linux.apparmor.enabled <<<"$f")" = true ]
+  [ "$(jq .linux.selinux.enabled <<<"$f")" = true ]
+  [ "$(jq '.linux.memoryPolicy.modes | index("MPOL_BIND") != null' <<<"$f")" = true ]
+}

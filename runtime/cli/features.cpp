@@ -6,6 +6,7 @@
 #include "oci/names.hpp"
 #include "oci/spec.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/security/features.hpp"
 
 namespace rt::cli {
 namespace {
@@ -19,6 +20,7 @@ oci::Features collect_features() {
 #ifdef OCIRUN_HAVE_SYSTEMD
   f.linux.cgroup.systemd = f.linux.cgroup.systemd_user = true;  // sd-bus: system bus, or the user bus when rootless
 #endif
+  security::describe_features(f.linux);  // capabilities, seccomp, apparmor, selinux, memoryPolicy
   return f;
 }
 

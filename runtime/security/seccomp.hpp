@@ -68,6 +68,17 @@ Result<uint32_t> seccomp_action(std::string_view name, std::optional<uint32_t> e
 Result<SeccompPlan> plan_seccomp(const oci::Seccomp& seccomp, oci::Issues& warnings,
                                  const std::string& base = "$.linux.seccomp");
 
+// The tables plan_seccomp() translates with (PURE): a flag's
+// SECCOMP_FILTER_FLAG_* value, and whether this libseccomp can build a filter
+// for an architecture; nullopt/false for a name they do not have.
+std::optional<uint32_t> seccomp_flag_value(std::string_view name);
+bool seccomp_arch_buildable(std::string_view name);
+
+// Kernel probes (nothing is installed): may a filter use this action kind
+// (SECCOMP_RET_*), or these SECCOMP_FILTER_FLAG_* flags?
+bool kernel_has_seccomp_action(uint32_t action);
+bool kernel_has_seccomp_flags(uint32_t flags);
+
 // Checks that this kernel supports every flag and action of the plan.
 Result<> check_seccomp_support(const SeccompPlan& plan, const std::string& base = "$.linux.seccomp");
 

@@ -98,27 +98,36 @@ std::vector<EnosysArch> enosys_arches(const SeccompPlan& plan) {
   return out;
 }
 
+bool kernel_has_seccomp_action(uint32_t action) {
+  uint32_t kind = action & SECCOMP_RET_ACTION_FULL;
+  return sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &kind) == 0;
+}
+
+// A supported flag with a NULL program fails with EFAULT, an unknown one with
+// EINVAL; nothing is installed either way.
+bool kernel_has_seccomp_flags(uint32_t flags) {
+  // WAIT_KILLABLE_RECV is only valid together with NEW_LISTENER.
+  if (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  return sys_seccomp(SECCOMP_SET_MODE_FILTER, flags, nullptr) < 0 && errno == EFAULT;
+}
+
 Result<> check_seccomp_support(const SeccompPlan& plan, const std::string& base) {
   std::vector<uint32_t> kinds{plan.default_action & SECCOMP_RET_ACTION_FULL};
   for (const auto& r : plan.rules) kinds.push_back(r.action & SECCOMP_RET_ACTION_FULL);
   std::sort(kinds.begin(), kinds.end());
   kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
   for (uint32_t kind : kinds) {
-    if (sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &kind) < 0)
+    if (!kernel_has_seccomp_action(kind))
       return Err(errno, base, ": ", action_name(kind), " is not supported by this kernel");
   }
-  // A supported flag with a NULL program fails with EFAULT, an unknown one
-  // with EINVAL; nothing is installed either way. WAIT_KILLABLE_RECV is only
-  // valid together with NEW_LISTENER.
   const std::pair<uint32_t, const char*> flags[] = {
       {SECCOMP_FILTER_FLAG_LOG, "SECCOMP_FILTER_FLAG_LOG"},
       {SECCOMP_FILTER_FLAG_SPEC_ALLOW, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
       {SECCOMP_FILTER_FLAG_NEW_LISTENER, "SECCOMP_FILTER_FLAG_NEW_LISTENER (needed by SCMP_ACT_NOTIFY)"},
-      {SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV | SECCOMP_FILTER_FLAG_NEW_LISTENER,
-       "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}};
+      {SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}};
   for (const auto& [flag, name] : flags) {
     if ((plan.flags & flag) != flag) continue;
-    if (sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, nullptr) == 0 || errno != EFAULT)
+    if (!kernel_has_seccomp_flags(flag))
       return Err(errno == EINVAL ? 0 : errno, base, ".flags: ", name, " is not supported by this kernel");
   }
   return {};

@@ -142,6 +142,18 @@ Result<> resolve_flags(SeccompPlan& plan, const oci::Seccomp& s, const std::stri
 
 }  // namespace
 
+std::optional<uint32_t> seccomp_flag_value(std::string_view name) {
+  for (const auto& [n, v] : kFlags)
+    if (n == name) return v;
+  return std::nullopt;
+}
+
+bool seccomp_arch_buildable(std::string_view name) {
+  for (const auto& a : kArches)
+    if (a.name == name) return a.token != 0;
+  return false;
+}
+
 Result<uint32_t> seccomp_action(std::string_view name, std::optional<uint32_t> errno_ret,
                                 const std::string& path) {
   const bool takes_errno = name == "SCMP_ACT_ERRNO" || name == "SCMP_ACT_TRACE";
