@@ -1,6 +1,6 @@
 #include "runtime/container/host_checks.hpp"
 
-#include <sys/capability.h>
+#include <linux/capability.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "oci/names.hpp"
+#include "runtime/security/capabilities.hpp"
+#include "runtime/security/lsm.hpp"
 #include "runtime/sys/host.hpp"
 
 namespace rt::container {
@@ -39,31 +41,9 @@ void check_namespaces(const oci::Linux& l, oci::Issues& out) {
   }
 }
 
-// A capability the kernel does not know is skipped with a warning (runc);
-// one the kernel knows but the runtime does not hold cannot be granted.
-void check_capabilities(const oci::Capabilities& caps, oci::Issues& out) {
-  const std::pair<const char*, const std::vector<std::string>*> sets[] = {
-      {"bounding", &caps.bounding},       {"effective", &caps.effective},
-      {"inheritable", &caps.inheritable}, {"permitted", &caps.permitted},
-      {"ambient", &caps.ambient}};
-  const int last = host::cap_last_cap();
-  for (const auto& [set, names] : sets) {
-    for (size_t i = 0; i < names->size(); ++i) {
-      const auto num = oci::names::capability((*names)[i]);
-      if (!num) continue;  // reported by validation
-      const std::string p = idx(cat("$.process.capabilities.", set), i);
-      if (*num > last) {
-        out.push_back({p, cat((*names)[i], " is unknown to this kernel; it will be skipped"), Severity::kWarning});
-      } else if (CAP_IS_SUPPORTED(*num) != 1) {
-        out.push_back({p, cat((*names)[i], " is not in ocirun's bounding set, so the container cannot have it")});
-      }
-    }
-  }
-}
-
 void check_rlimits(const std::vector<oci::Rlimit>& rlimits, oci::Issues& out) {
   // Raising a hard limit needs CAP_SYS_RESOURCE in the bounding set.
-  if (CAP_IS_SUPPORTED(CAP_SYS_RESOURCE) == 1) return;
+  if (security::current_cap_host().in_bounding_set(CAP_SYS_RESOURCE)) return;
   for (size_t i = 0; i < rlimits.size(); ++i) {
     const auto num = oci::names::rlimit(rlimits[i].type);
     if (!num) continue;
@@ -76,13 +56,9 @@ void check_rlimits(const std::vector<oci::Rlimit>& rlimits, oci::Issues& out) {
   }
 }
 
-void check_lsm(const oci::Spec& s, oci::Issues& out) {
-  if (s.process && !s.process->apparmor_profile.empty() && !host::apparmor_enabled())
-    out.push_back({"$.process.apparmorProfile", "AppArmor is not enabled on this host"});
-  if (s.process && !s.process->selinux_label.empty() && !host::selinux_enabled())
-    out.push_back({"$.process.selinuxLabel", "SELinux is not enabled on this host"});
-  if (s.linux && !s.linux->mount_label.empty() && !host::selinux_enabled())
-    out.push_back({"$.linux.mountLabel", "SELinux is not enabled on this host"});
+void check_lsm_and_seccomp(const oci::Spec& s, oci::Issues& out) {
+  auto labels = security::lsm_label_issues(s, host::apparmor_enabled(), host::selinux_enabled());
+  out.insert(out.end(), labels.begin(), labels.end());
   if (s.linux && s.linux->seccomp && !host::seccomp_supported())
     out.push_back({"$.linux.seccomp", "this kernel has no seccomp support"});
 }
@@ -94,10 +70,13 @@ oci::Issues host_checks(const Bundle& b) {
   check_rootfs(b, out);
   if (b.spec.linux) check_namespaces(*b.spec.linux, out);
   if (b.spec.process) {
-    if (b.spec.process->capabilities) check_capabilities(*b.spec.process->capabilities, out);
+    if (b.spec.process->capabilities) {
+      auto caps = security::check_capabilities(*b.spec.process->capabilities, security::current_cap_host());
+      out.insert(out.end(), caps.begin(), caps.end());
+    }
     check_rlimits(b.spec.process->rlimits, out);
   }
-  check_lsm(b.spec, out);
+  check_lsm_and_seccomp(b.spec, out);
   return out;
 }
 

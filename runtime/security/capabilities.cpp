@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <array>
 #include <memory>
 #include <type_traits>
 
@@ -25,43 +26,49 @@ std::string name_of(int cap) {
   return cat("capability ", cap);
 }
 
-struct SetRef {
+struct NamedSet {
   const char* json_name;
   const std::vector<std::string>* names;
-  uint64_t* mask;
 };
 
-// Resolves one set; unknown-to-kernel capabilities become warnings.
-Result<> resolve_set(const SetRef& set, const std::string& base, const CapHost& host, oci::Issues& warnings) {
+std::array<NamedSet, 5> sets_of(const oci::Capabilities& caps) {
+  return {{{"bounding", &caps.bounding},
+           {"effective", &caps.effective},
+           {"inheritable", &caps.inheritable},
+           {"permitted", &caps.permitted},
+           {"ambient", &caps.ambient}}};
+}
+
+// The capability of each entry the kernel knows and the runtime may hand out
+// (in the runtime's bounding set); -1 for the others, which get an issue.
+std::vector<int> resolve_set(const NamedSet& set, const std::string& base, const CapHost& host,
+                             oci::Issues& out) {
+  std::vector<int> caps;
   for (size_t i = 0; i < set.names->size(); ++i) {
     const std::string& name = (*set.names)[i];
     const std::string path = cat(base, ".", set.json_name, "[", i, "]");
     const auto num = oci::names::capability(name);
-    if (!num) return Err(0, path, ": unknown capability ", oci::quote(name));
-    if (*num > host.last_cap) {
-      warnings.push_back(
-          {path, cat(name, " is unknown to this kernel (cap_last_cap is ", host.last_cap, "); it is skipped"),
-           oci::Severity::kWarning});
-      continue;
+    caps.push_back(-1);
+    if (!num) {
+      out.push_back({path, cat("unknown capability ", oci::quote(name))});
+    } else if (*num > host.last_cap) {
+      out.push_back({path, cat(name, " is unknown to this kernel (cap_last_cap is ", host.last_cap, "); it is skipped"),
+                     oci::Severity::kWarning});
+    } else if (!host.in_bounding_set(*num)) {
+      out.push_back({path, cat(name, " is not in the runtime's own bounding set, so the container cannot have it")});
+    } else {
+      caps.back() = *num;
     }
-    if (!(host.bounding & bit(*num)))
-      return Err(0, path, ": ", name,
-                 " is not in the runtime's own bounding set, so the container cannot have it");
-    *set.mask |= bit(*num);
   }
-  return {};
+  return caps;
 }
 
-// The JSON path of the first entry of `names` whose capability is in `mask`.
-std::string path_of_first(const std::vector<std::string>& names, uint64_t mask, const std::string& base) {
-  for (size_t i = 0; i < names.size(); ++i) {
-    const auto num = oci::names::capability(names[i]);
-    if (num && *num <= kMaxCap && (mask & bit(*num))) return cat(base, "[", i, "]");
-  }
-  return base;
+uint64_t mask_of(const std::vector<int>& caps) {
+  uint64_t m = 0;
+  for (int c : caps)
+    if (c >= 0) m |= bit(c);
+  return m;
 }
-
-int lowest_cap(uint64_t mask) { return __builtin_ctzll(mask); }
 
 using CapPtr = std::unique_ptr<std::remove_pointer_t<cap_t>, int (*)(void*)>;
 
@@ -90,39 +97,44 @@ CapHost current_cap_host() {
   return h;
 }
 
+oci::Issues check_capabilities(const oci::Capabilities& caps, const CapHost& host, const std::string& base) {
+  oci::Issues out;
+  std::array<std::vector<int>, 5> resolved;
+  const auto sets = sets_of(caps);
+  for (size_t s = 0; s < sets.size(); ++s) resolved[s] = resolve_set(sets[s], base, host, out);
+  const uint64_t bounding = mask_of(resolved[0]), inheritable = mask_of(resolved[2]),
+                 permitted = mask_of(resolved[3]);
+  // Per entry, each relation between the sets (the same capability listed
+  // twice gets two issues: both entries are wrong).
+  auto relate = [&](size_t s, const char* why, auto&& wrong, oci::Severity severity) {
+    for (size_t i = 0; i < resolved[s].size(); ++i) {
+      const int c = resolved[s][i];
+      if (c >= 0 && wrong(bit(c)))
+        out.push_back({cat(base, ".", sets[s].json_name, "[", i, "]"), cat(name_of(c), why), severity});
+    }
+  };
+  relate(1, " is effective but not permitted", [&](uint64_t b) { return !(permitted & b); }, oci::Severity::kError);
+  relate(2, " is inheritable but not in the bounding set",
+         [&](uint64_t b) { return !((bounding | host.inheritable) & b); }, oci::Severity::kError);
+  relate(4, " is not both permitted and inheritable, so it cannot be ambient; it is skipped",
+         [&](uint64_t b) { return !(permitted & inheritable & b); }, oci::Severity::kWarning);
+  return out;
+}
+
 Result<CapabilitySets> plan_capabilities(const oci::Capabilities& caps, const CapHost& host,
                                          oci::Issues& warnings, const std::string& base) {
-  CapabilitySets s;
-  const SetRef sets[] = {{"bounding", &caps.bounding, &s.bounding},
-                         {"effective", &caps.effective, &s.effective},
-                         {"inheritable", &caps.inheritable, &s.inheritable},
-                         {"permitted", &caps.permitted, &s.permitted},
-                         {"ambient", &caps.ambient, &s.ambient}};
-  for (const auto& set : sets) TRY(resolve_set(set, base, host, warnings));
-
-  // capset(2) refuses an effective capability that is not permitted, and an
-  // inheritable one outside the bounding set (unless already inheritable).
-  if (const uint64_t bad = s.effective & ~s.permitted)
-    return Err(0, path_of_first(caps.effective, bad, base + ".effective"), ": ", name_of(lowest_cap(bad)),
-               " is effective but not permitted");
-  if (const uint64_t bad = s.inheritable & ~(s.bounding | host.inheritable))
-    return Err(0, path_of_first(caps.inheritable, bad, base + ".inheritable"), ": ", name_of(lowest_cap(bad)),
-               " is inheritable but not in the bounding set");
-
-  // The kernel raises an ambient capability only when it is both permitted
-  // and inheritable.
-  if (const uint64_t bad = s.ambient & ~(s.permitted & s.inheritable)) {
-    for (size_t i = 0; i < caps.ambient.size(); ++i) {
-      const auto num = oci::names::capability(caps.ambient[i]);
-      if (num && *num <= kMaxCap && (bad & bit(*num)))
-        warnings.push_back({cat(base, ".ambient[", i, "]"),
-                            cat(caps.ambient[i],
-                                " is not both permitted and inheritable, so it cannot be "
-                                "ambient; it is skipped"),
-                            oci::Severity::kWarning});
-    }
-    s.ambient &= ~bad;
+  for (auto& issue : check_capabilities(caps, host, base)) {
+    if (issue.is_error()) return Err(0, issue.to_string());
+    warnings.push_back(std::move(issue));
   }
+  CapabilitySets s;
+  uint64_t* masks[] = {&s.bounding, &s.effective, &s.inheritable, &s.permitted, &s.ambient};
+  const auto sets = sets_of(caps);
+  oci::Issues none;  // every issue was reported above
+  for (size_t i = 0; i < sets.size(); ++i) *masks[i] = mask_of(resolve_set(sets[i], base, host, none));
+  // The kernel raises an ambient capability only when it is both permitted
+  // and inheritable (the others were warned about).
+  s.ambient &= s.permitted & s.inheritable;
   return s;
 }
 

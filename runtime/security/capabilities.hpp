@@ -22,9 +22,24 @@ struct CapHost {
   int last_cap = 40;
   uint64_t bounding = ~0ull;
   uint64_t inheritable = 0;
+  bool in_bounding_set(int cap) const { return cap >= 0 && cap < 64 && (bounding >> cap & 1); }
 };
 
 CapHost current_cap_host();
+
+// Every finding about process.capabilities on this host (PURE), in the order
+// of the config, errors and warnings alike; `ocirun check` lists them all and
+// plan_capabilities() fails on the first error:
+//   - a name that is no capability: error
+//   - a capability the kernel does not know: warning, it is skipped
+//   - one the runtime's bounding set lacks: error
+//   - effective but not permitted; inheritable outside the bounding set
+//     (unless the runtime has it inheritable already): error, capset(2)
+//     would refuse it
+//   - ambient but not both permitted and inheritable: warning, it is
+//     dropped (the kernel cannot raise it; runc and crun drop it too)
+oci::Issues check_capabilities(const oci::Capabilities& caps, const CapHost& host,
+                               const std::string& base = "$.process.capabilities");
 
 // Resolves the names of every set into masks (PURE). A capability the kernel
 // does not know is skipped with a warning in `warnings`; one the runtime's

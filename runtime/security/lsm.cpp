@@ -100,12 +100,32 @@ Result<> write_attr(const ProcFs& proc, const std::vector<std::string>& candidat
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kNoAppArmor = "AppArmor is not enabled on this host";
+constexpr const char* kNoSelinux = "SELinux is not enabled on this host";
+
+void process_label_issues(const oci::Process& process, bool apparmor_enabled, bool selinux_enabled,
+                          const std::string& base, oci::Issues& out) {
+  if (!process.apparmor_profile.empty() && !apparmor_enabled) out.push_back({base + ".apparmorProfile", kNoAppArmor});
+  if (!process.selinux_label.empty() && !selinux_enabled) out.push_back({base + ".selinuxLabel", kNoSelinux});
+}
+
+}  // namespace
+
+oci::Issues lsm_label_issues(const oci::Spec& spec, bool apparmor_enabled, bool selinux_enabled) {
+  oci::Issues out;
+  if (spec.process) process_label_issues(*spec.process, apparmor_enabled, selinux_enabled, "$.process", out);
+  if (spec.linux && !spec.linux->mount_label.empty() && !selinux_enabled)
+    out.push_back({"$.linux.mountLabel", kNoSelinux});
+  return out;
+}
+
 Result<> check_lsm_labels(const oci::Process& process, bool apparmor_enabled, bool selinux_enabled,
                           const std::string& base) {
-  if (!process.apparmor_profile.empty() && !apparmor_enabled)
-    return Err(0, base, ".apparmorProfile: AppArmor is not enabled on this host");
-  if (!process.selinux_label.empty() && !selinux_enabled)
-    return Err(0, base, ".selinuxLabel: SELinux is not enabled on this host");
+  oci::Issues issues;
+  process_label_issues(process, apparmor_enabled, selinux_enabled, base, issues);
+  if (!issues.empty()) return Err(0, issues.front().to_string());
   return {};
 }
 

@@ -29,6 +29,10 @@ struct ProcFs {
 
 // Requested labels on a host whose LSM is off are an error naming the field:
 // "$.process.apparmorProfile: AppArmor is not enabled on this host".
+// lsm_label_issues() lists every one of the config (process labels and
+// linux.mountLabel) for host_checks; check_lsm_labels() fails on the first
+// process label.
+oci::Issues lsm_label_issues(const oci::Spec& spec, bool apparmor_enabled, bool selinux_enabled);
 Result<> check_lsm_labels(const oci::Process& process, bool apparmor_enabled, bool selinux_enabled,
                           const std::string& base = "$.process");
 

@@ -23,10 +23,12 @@ Result<std::shared_ptr<const SeccompProgram>> prepare_seccomp(const oci::Seccomp
   return std::make_shared<const SeccompProgram>(std::move(*program));
 }
 
-Result<> prepare_process(ProcessSecurity& sec, const oci::Process& p, const HostFacts& host,
-                         oci::Issues& warnings) {
+Result<> prepare_process(ProcessSecurity& sec, const oci::Process& p, const HostFacts& host) {
   if (p.capabilities) {
-    TRY_ASSIGN(sec.caps, plan_capabilities(*p.capabilities, host.caps, warnings));
+    // Its warnings are the ones host_checks() reported before (same
+    // check_capabilities()): not repeated.
+    oci::Issues reported;
+    TRY_ASSIGN(sec.caps, plan_capabilities(*p.capabilities, host.caps, reported));
   }
   sec.no_new_privileges = p.no_new_privileges;
   TRY(check_lsm_labels(p, host.apparmor_enabled, host.selinux_enabled));
@@ -72,7 +74,7 @@ Result<ProcessSecurity> prepare_with(const oci::Process& process, const oci::Lin
                                      const HostFacts& host, oci::Issues& warnings,
                                      const PrepareOptions& options) {
   ProcessSecurity sec;
-  TRY(prepare_process(sec, process, host, warnings));
+  TRY(prepare_process(sec, process, host));
   if (linux_config) TRY(prepare_linux(sec, *linux_config, warnings, options));
   return sec;
 }

@@ -56,8 +56,10 @@ struct ProcessSecurity {
   std::optional<MemPolicy> memory_policy;
 };
 
-// Parent side, before clone. Warnings (capabilities unknown to this kernel)
-// are logged; errors name the JSON path ("$.process.capabilities.bounding[3]").
+// Parent side, before clone. Warnings (a seccomp architecture libseccomp
+// cannot build for, ...) are logged; those about capabilities are left to
+// container::host_checks(), which create runs first. Errors name the JSON
+// path ("$.process.capabilities.bounding[3]").
 Result<ProcessSecurity> prepare(const oci::Process& process, const oci::Linux* linux_config);
 
 struct PrepareOptions {

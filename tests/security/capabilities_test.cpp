@@ -137,6 +137,39 @@ TEST(CapabilitiesPlan, UnknownNameIsAnError) {
   EXPECT_EQ(s.error().msg, "$.process.capabilities.effective[0]: unknown capability \"CAP_BOGUS\"");
 }
 
+// `ocirun check` lists every finding, not only the first error.
+TEST(CapabilitiesCheck, ListsEveryFindingInConfigOrder) {
+  oci::Capabilities c;
+  c.bounding = {"CAP_CHOWN", "CAP_SYS_RESOURCE", "CAP_BOGUS", "CAP_CHECKPOINT_RESTORE"};
+  c.effective = {"CAP_KILL"};
+  c.ambient = {"CAP_CHOWN"};
+  CapHost host{37, ((1ull << 38) - 1) & ~bit(CAP_SYS_RESOURCE), 0};
+  const auto issues = check_capabilities(c, host);
+  ASSERT_EQ(issues.size(), 5u);
+  EXPECT_EQ(issues[0].path, "$.process.capabilities.bounding[1]");
+  EXPECT_TRUE(issues[0].is_error());
+  EXPECT_NE(issues[0].message.find("CAP_SYS_RESOURCE is not in the runtime's own bounding set"), std::string::npos);
+  EXPECT_EQ(issues[1].path, "$.process.capabilities.bounding[2]");
+  EXPECT_EQ(issues[1].message, "unknown capability \"CAP_BOGUS\"");
+  EXPECT_EQ(issues[2].path, "$.process.capabilities.bounding[3]");
+  EXPECT_FALSE(issues[2].is_error());  // unknown to this kernel: skipped
+  EXPECT_EQ(issues[3].path, "$.process.capabilities.effective[0]");
+  EXPECT_EQ(issues[3].message, "CAP_KILL is effective but not permitted");
+  EXPECT_EQ(issues[4].path, "$.process.capabilities.ambient[0]");
+  EXPECT_FALSE(issues[4].is_error());
+  // The plan fails on the first error, with its path.
+  oci::Issues w;
+  auto s = plan(c, host, w);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().msg, issues[0].to_string());
+}
+
+TEST(CapabilitiesCheck, AValidConfigHasNoFinding) {
+  oci::Capabilities c;
+  c.bounding = c.permitted = c.effective = c.inheritable = c.ambient = {"CAP_CHOWN", "CAP_KILL"};
+  EXPECT_TRUE(check_capabilities(c, kFullHost).empty());
+}
+
 TEST(CapabilitiesPlan, NamesOfAMask) {
   EXPECT_EQ(capability_names(bit(CAP_CHOWN) | bit(CAP_KILL) | bit(40)),
             "CAP_CHOWN,CAP_KILL,CAP_CHECKPOINT_RESTORE");

@@ -29,6 +29,24 @@ TEST(LsmCheck, RequestedLabelsNeedTheLsmEnabled) {
   EXPECT_TRUE(check_lsm_labels(oci::Process{}, false, false));
 }
 
+TEST(LsmLabels, EveryRequestedLabelTheHostCannotApplyIsListed) {
+  oci::Spec spec;
+  spec.process.emplace();
+  spec.process->apparmor_profile = "p";
+  spec.process->selinux_label = "system_u:system_r:container_t:s0";
+  spec.linux.emplace();
+  spec.linux->mount_label = "system_u:object_r:container_file_t:s0";
+  const auto none = lsm_label_issues(spec, false, false);
+  ASSERT_EQ(none.size(), 3u);
+  EXPECT_EQ(none[0].to_string(), "$.process.apparmorProfile: AppArmor is not enabled on this host");
+  EXPECT_EQ(none[1].to_string(), "$.process.selinuxLabel: SELinux is not enabled on this host");
+  EXPECT_EQ(none[2].to_string(), "$.linux.mountLabel: SELinux is not enabled on this host");
+  const auto apparmor_only = lsm_label_issues(spec, true, false);
+  ASSERT_EQ(apparmor_only.size(), 2u);
+  EXPECT_EQ(apparmor_only[0].path, "$.process.selinuxLabel");
+  EXPECT_TRUE(lsm_label_issues(spec, true, true).empty());
+}
+
 // A fake procfs: thread-self -> 123/task/123, with attr/exec and
 // attr/apparmor/exec under it.
 class FakeProc : public ::testing::Test {
