@@ -249,7 +249,7 @@ umask_probe() {
     # RT group scheduling: the container's new cgroup has no realtime
     # runtime, so the kernel refuses, and the error names the field.
     [ "$status" -eq 1 ]
-    [[ "$output" == *'$.process.scheduler'*SCHED_FIFO* ]]
+    [[ "$output" == *'$.process.scheduler'*SCHED_FIFO*realtimeRuntime* ]]
     assert_nothing_left
   else
     [ "$status" -eq 0 ]

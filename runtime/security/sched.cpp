@@ -88,6 +88,13 @@ Result<> apply_scheduler(const SchedAttr& attr) {
   if (e == EBUSY && attr.sched_policy == kSchedDeadline)
     return Err(e,
                "sched_setattr(SCHED_DEADLINE): the deadline bandwidth is not available (admission control)");
+  if (e == EPERM && (attr.sched_policy == SCHED_FIFO || attr.sched_policy == SCHED_RR))
+    // With RT group scheduling a new cgroup has cpu.rt_runtime_us 0: no
+    // realtime task may run in it, whatever the capabilities.
+    return Err(e, "sched_setattr(", policy_name(attr.sched_policy),
+               "): needs CAP_SYS_NICE or a matching RLIMIT_RTPRIO, and on kernels with RT group "
+               "scheduling realtime runtime in the container's cpu cgroup "
+               "($.linux.resources.cpu.realtimeRuntime)");
   if (e == EPERM)
     return Err(e, "sched_setattr(", policy_name(attr.sched_policy),
                "): needs CAP_SYS_NICE or a matching RLIMIT_RTPRIO/RLIMIT_NICE (SCHED_DEADLINE also needs "
