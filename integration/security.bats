@@ -313,13 +313,16 @@ umask_probe() {
 
 @test "security: docker's default seccomp profile runs busybox normally and unshare gets EPERM" {
   update_config ".linux.seccomp = $(cat "$OCIRUN_SOURCE_DIR/spec-fixtures/seccomp/docker-default.json")"
-  set_args sh -c 'echo hello | tr a-z A-Z; ls /bin/sh >/dev/null && echo ls-ok; ocitest syscall unshare 0x20000; unshare -m true; echo unshare=$?'
+  # 1000: newer than any syscall the profile names, so ENOSYS (38), not the
+  # profile's EPERM, and glibc would fall back to an older call.
+  set_args sh -c 'echo hello | tr a-z A-Z; ls /bin/sh >/dev/null && echo ls-ok; ocitest syscall unshare 0x20000; ocitest syscall 1000; unshare -m true; echo unshare=$?'
   run_container
   echo "$output"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = HELLO ]
   [ "${lines[1]}" = ls-ok ]
   [ "${lines[2]}" = "errno 1" ]
+  [ "${lines[3]}" = "errno 38" ]
   [[ "$output" == *"unshare=1"* ]]
 }
 
@@ -370,4 +373,23 @@ umask_probe() {
   [[ "$output" == *'error: $.process.capabilities.bounding['*']: CAP_SYS_RESOURCE is not in the runtime'*'bounding set'* ]]
   [[ "$output" == *'error: $.process.capabilities.effective['*']: CAP_MKNOD is effective but not permitted'* ]]
   [[ "$output" == *'error: $.process.apparmorProfile: AppArmor is not enabled on this host'* ]]
+}
+
+@test "security: without CAP_SYS_RESOURCE a hard rlimit above ocirun's own is refused before anything is created" {
+  if host_bounding_has 24; then skip "the host's bounding set has CAP_SYS_RESOURCE"; fi
+  local hard
+  hard=$(ulimit -Hn)
+  [ "$hard" != unlimited ] || skip "the hard RLIMIT_NOFILE is unlimited"
+  update_config ".process.rlimits = [{type: \"RLIMIT_NOFILE\", hard: $((hard + 1)), soft: 1024}]"
+  run_container
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ "$output" = "\$.process.rlimits[0].hard: cannot raise RLIMIT_NOFILE hard limit above $hard without CAP_SYS_RESOURCE" ]
+  assert_nothing_left
+  # Lowering works.
+  update_config ".process.rlimits = [{type: \"RLIMIT_NOFILE\", hard: $((hard - 1)), soft: 1000}]"
+  set_args grep 'open files' /proc/self/limits
+  run_container
+  [ "$status" -eq 0 ]
+  [[ "$output" =~ files[[:space:]]+1000[[:space:]]+$((hard - 1)) ]]
 }
