@@ -45,24 +45,14 @@ int notify_listen(const std::vector<std::string>& args) {
   const int out = open(args[1].c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   for (;;) {
     char buf[4096];
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-    iovec iov{buf, sizeof buf};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = recvmsg(fd, &msg, 0);
+    std::vector<int> passed;
+    const ssize_t n = ocitest::recv_with_fds(fd, buf, sizeof buf, passed);
     if (n < 0) return perror("recvmsg"), 1;
     std::string line(buf, static_cast<size_t>(n));
     if (line.empty() || line.back() != '\n') line += '\n';
     (void)!write(out, line.data(), line.size());
     // Closing a passed fd answers BARRIER=1: only after the line is written.
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-      int passed;
-      std::memcpy(&passed, CMSG_DATA(c), sizeof passed);
-      close(passed);
-    }
+    for (int p : passed) close(p);
   }
 }
 

@@ -162,18 +162,10 @@ int keyring(const std::vector<std::string>&) {
 // Receives the runtime's message: the JSON state and the notify fd.
 int receive_listener(int conn, std::string& state) {
   char buf[65536];
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-  iovec iov{buf, sizeof buf};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+  std::vector<int> fds;
+  ssize_t n = ocitest::recv_with_fds(conn, buf, sizeof buf, fds, MSG_CMSG_CLOEXEC);
   if (n < 0) return perror("recvmsg"), -1;
-  int fd = -1;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  const int fd = fds.empty() ? -1 : fds.back();
   state.assign(buf, static_cast<size_t>(n));
   // The rest of a long payload may follow in plain sends.
   while ((n = recv(conn, buf, sizeof buf, 0)) > 0) state.append(buf, static_cast<size_t>(n));
