@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "ocitest.hpp"
+#include "runtime/base/unix_socket.hpp"
 
 namespace {
 
@@ -45,14 +46,13 @@ int notify_listen(const std::vector<std::string>& args) {
   const int out = open(args[1].c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   for (;;) {
     char buf[4096];
-    std::vector<int> passed;
-    const ssize_t n = ocitest::recv_with_fds(fd, buf, sizeof buf, passed);
-    if (n < 0) return perror("recvmsg"), 1;
-    std::string line(buf, static_cast<size_t>(n));
+    auto received = rt::recv_with_fds(fd, buf);
+    if (!received) return std::fprintf(stderr, "%s\n", received.error().to_string().c_str()), 1;
+    std::string line(buf, received->size);
     if (line.empty() || line.back() != '\n') line += '\n';
     (void)!write(out, line.data(), line.size());
-    // Closing a passed fd answers BARRIER=1: only after the line is written.
-    for (int p : passed) close(p);
+    // Closing a passed fd answers BARRIER=1: only after the line is written
+    // (received->fds close here, at the end of the iteration).
   }
 }
 

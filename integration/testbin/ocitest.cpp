@@ -1,8 +1,6 @@
 // The dispatcher; subcommands live in the other files of this directory.
 #include "ocitest.hpp"
 
-#include <sys/socket.h>
-
 #include <cstdio>
 #include <cstring>
 
@@ -18,28 +16,6 @@ std::vector<Command>& registry() {
 
 Registrar::Registrar(const char* name, const char* usage, Handler handler) {
   registry().push_back({name, usage, handler});
-}
-
-long recv_with_fds(int socket, char* buf, unsigned long size, std::vector<int>& fds, int flags) {
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-  iovec iov{buf, size};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  const ssize_t n = recvmsg(socket, &msg, flags);
-  if (n < 0) return -1;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      fds.push_back(fd);
-    }
-  }
-  return n;
 }
 
 }  // namespace ocitest

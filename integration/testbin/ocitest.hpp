@@ -22,10 +22,6 @@ struct Registrar {
   Registrar(const char* name, const char* usage, Handler handler);
 };
 
-// One recvmsg on a unix socket: the payload into buf (returns its length,
-// or -1 with errno set) and every fd passed with SCM_RIGHTS appended to fds.
-long recv_with_fds(int socket, char* buf, unsigned long size, std::vector<int>& fds, int flags = 0);
-
 }  // namespace ocitest
 
 #define OCITEST_CONCAT_(a, b) a##b

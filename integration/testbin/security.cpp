@@ -27,6 +27,7 @@
 #include <string>
 
 #include "ocitest.hpp"
+#include "runtime/base/unix_socket.hpp"
 
 namespace {
 
@@ -162,11 +163,11 @@ int keyring(const std::vector<std::string>&) {
 // Receives the runtime's message: the JSON state and the notify fd.
 int receive_listener(int conn, std::string& state) {
   char buf[65536];
-  std::vector<int> fds;
-  ssize_t n = ocitest::recv_with_fds(conn, buf, sizeof buf, fds, MSG_CMSG_CLOEXEC);
-  if (n < 0) return perror("recvmsg"), -1;
-  const int fd = fds.empty() ? -1 : fds.back();
-  state.assign(buf, static_cast<size_t>(n));
+  auto received = rt::recv_with_fds(conn, buf);
+  if (!received) return std::fprintf(stderr, "%s\n", received.error().to_string().c_str()), -1;
+  const int fd = received->fds.empty() ? -1 : received->fds.back().release();
+  state.assign(buf, received->size);
+  ssize_t n;
   // The rest of a long payload may follow in plain sends.
   while ((n = recv(conn, buf, sizeof buf, 0)) > 0) state.append(buf, static_cast<size_t>(n));
   return fd;
