@@ -97,9 +97,15 @@ CapHost current_cap_host() {
   return h;
 }
 
-oci::Issues check_capabilities(const oci::Capabilities& caps, const CapHost& host, const std::string& base) {
-  oci::Issues out;
-  std::array<std::vector<int>, 5> resolved;
+namespace {
+
+// The five sets resolved entry by entry (see resolve_set), in sets_of() order,
+// with every finding about them appended to `out`.
+using ResolvedSets = std::array<std::vector<int>, 5>;
+
+ResolvedSets analyse(const oci::Capabilities& caps, const CapHost& host, const std::string& base,
+                     oci::Issues& out) {
+  ResolvedSets resolved;
   const auto sets = sets_of(caps);
   for (size_t s = 0; s < sets.size(); ++s) resolved[s] = resolve_set(sets[s], base, host, out);
   const uint64_t bounding = mask_of(resolved[0]), inheritable = mask_of(resolved[2]),
@@ -118,20 +124,31 @@ oci::Issues check_capabilities(const oci::Capabilities& caps, const CapHost& hos
          [&](uint64_t b) { return !((bounding | host.inheritable) & b); }, oci::Severity::kError);
   relate(4, " is not both permitted and inheritable, so it cannot be ambient; it is skipped",
          [&](uint64_t b) { return !(permitted & inheritable & b); }, oci::Severity::kWarning);
+  return resolved;
+}
+
+}  // namespace
+
+oci::Issues check_capabilities(const oci::Capabilities& caps, const CapHost& host, const std::string& base) {
+  oci::Issues out;
+  analyse(caps, host, base, out);
   return out;
 }
 
 Result<CapabilitySets> plan_capabilities(const oci::Capabilities& caps, const CapHost& host,
                                          oci::Issues& warnings, const std::string& base) {
-  for (auto& issue : check_capabilities(caps, host, base)) {
+  oci::Issues issues;
+  const ResolvedSets resolved = analyse(caps, host, base, issues);
+  for (auto& issue : issues) {
     if (issue.is_error()) return Err(0, issue.to_string());
     warnings.push_back(std::move(issue));
   }
-  CapabilitySets s;
-  uint64_t* masks[] = {&s.bounding, &s.effective, &s.inheritable, &s.permitted, &s.ambient};
-  const auto sets = sets_of(caps);
-  oci::Issues none;  // every issue was reported above
-  for (size_t i = 0; i < sets.size(); ++i) *masks[i] = mask_of(resolve_set(sets[i], base, host, none));
+  CapabilitySets s;  // sets_of() order
+  s.bounding = mask_of(resolved[0]);
+  s.effective = mask_of(resolved[1]);
+  s.inheritable = mask_of(resolved[2]);
+  s.permitted = mask_of(resolved[3]);
+  s.ambient = mask_of(resolved[4]);
   // The kernel raises an ambient capability only when it is both permitted
   // and inheritable (the others were warned about).
   s.ambient &= s.permitted & s.inheritable;
