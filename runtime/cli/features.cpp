@@ -6,6 +6,7 @@
 #include "oci/names.hpp"
 #include "oci/spec.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/rootfs/mount_options.hpp"
 #include "runtime/security/features.hpp"
 
 namespace rt::cli {
@@ -15,6 +16,10 @@ oci::Features collect_features() {
   oci::Features f;
   f.oci_version_min = "1.0.0";
   f.oci_version_max = oci::kSpecVersion;
+  // Every hook point runs, every namespace type can be created or joined.
+  f.hooks.assign(oci::names::hook_kinds().begin(), oci::names::hook_kinds().end());
+  f.linux.namespaces.assign(oci::names::namespace_types().begin(), oci::names::namespace_types().end());
+  f.mount_options = rootfs::known_mount_options();
   // The cgroup managers built in (features-linux.md: whatever the host has).
   f.linux.cgroup.v1 = f.linux.cgroup.v2 = f.linux.cgroup.rdma = true;
 #ifdef OCIRUN_HAVE_SYSTEMD

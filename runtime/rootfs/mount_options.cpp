@@ -173,7 +173,12 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
 
 std::vector<std::string> known_mount_options() {
   std::vector<std::string> names;
-  for (const auto& o : kOptions) names.emplace_back(o.name);
+  for (const auto& o : kOptions) {
+    // Recognised, but the mounter refuses id-mapped mounts: not advertised
+    // (containerd and Kubernetes turn features on from this list).
+    if (o.kind == Kind::kIdmap || o.kind == Kind::kRecursiveIdmap) continue;
+    names.emplace_back(o.name);
+  }
   std::sort(names.begin(), names.end());
   return names;
 }

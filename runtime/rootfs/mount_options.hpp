@@ -39,7 +39,8 @@ struct MountOptions {
 // room for options that are recognised but refused.
 Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
 
-// Every option name ocirun understands (for `features`), sorted.
+// Every option name ocirun applies (for `features`), sorted; idmap and ridmap
+// are recognised but refused, so they are left out.
 std::vector<std::string> known_mount_options();
 
 }  // namespace rt::rootfs
