@@ -125,8 +125,8 @@ int run_main(int argc, char** argv) {
 
   auto status = cmd->run(g, *parsed);
   if (!status) {
-    log::fatal(status.error().to_string());
-    return 1;
+    log::fatal(cat(cmd->error_prefix, status.error().to_string()));
+    return cmd->error_status;
   }
   return *status;
 }

@@ -7,7 +7,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,20 +16,12 @@
 
 namespace {
 
-sockaddr_un address(const char* path, socklen_t& len) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
-  len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + std::strlen(path) + 1);
-  return addr;
-}
-
 int sd_notify(const std::vector<std::string>& args) {
   const char* path = std::getenv("NOTIFY_SOCKET");
   if (!path || args.empty()) return std::fprintf(stderr, "NOTIFY_SOCKET unset or no message\n"), 2;
   const int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
   socklen_t len;
-  sockaddr_un addr = address(path, len);
+  sockaddr_un addr = ocitest::unix_address(path, len);
   if (sendto(fd, args[0].data(), args[0].size(), 0, reinterpret_cast<sockaddr*>(&addr), len) < 0)
     return perror("sendto"), 1;
   return 0;
@@ -41,7 +32,7 @@ int notify_listen(const std::vector<std::string>& args) {
   const int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
   unlink(args[0].c_str());
   socklen_t len;
-  sockaddr_un addr = address(args[0].c_str(), len);
+  sockaddr_un addr = ocitest::unix_address(args[0].c_str(), len);
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) < 0) return perror("bind"), 1;
   const int out = open(args[1].c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   for (;;) {

@@ -1,6 +1,7 @@
 // The dispatcher; subcommands live in the other files of this directory.
 #include "ocitest.hpp"
 
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 
@@ -16,6 +17,14 @@ std::vector<Command>& registry() {
 
 Registrar::Registrar(const char* name, const char* usage, Handler handler) {
   registry().push_back({name, usage, handler});
+}
+
+sockaddr_un unix_address(const char* path, socklen_t& len) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+  len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + std::strlen(path) + 1);
+  return addr;
 }
 
 }  // namespace ocitest

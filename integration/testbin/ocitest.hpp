@@ -3,6 +3,9 @@
 // adds its subcommands in its own file with OCITEST_COMMAND.
 #pragma once
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,6 +24,9 @@ struct Command {
 struct Registrar {
   Registrar(const char* name, const char* usage, Handler handler);
 };
+
+// A unix socket address for a filesystem path, and its length.
+sockaddr_un unix_address(const char* path, socklen_t& len);
 
 }  // namespace ocitest
 

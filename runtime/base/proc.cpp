@@ -1,6 +1,7 @@
 #include "runtime/base/proc.hpp"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
@@ -47,6 +48,22 @@ bool alive(pid_t pid, uint64_t expected_start_time) {
   auto info = stat(pid);
   if (!info || info->state == 'Z' || info->state == 'X') return false;
   return expected_start_time == 0 || info->start_time == expected_start_time;
+}
+
+}  // namespace rt::proc
+
+namespace rt::proc {
+
+std::string describe_wait_status(int status) {
+  if (WIFEXITED(status)) return cat("exit status ", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return cat("killed by signal ", WTERMSIG(status));
+  return "stopped";
+}
+
+int exit_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 255;
 }
 
 }  // namespace rt::proc

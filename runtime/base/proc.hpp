@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace rt::proc {
 
@@ -20,5 +21,10 @@ std::optional<StatInfo> stat(pid_t pid);
 // Alive = exists, is not a zombie, and (when given) has this start time, so
 // that a recycled pid is not mistaken for the container's init.
 bool alive(pid_t pid, uint64_t expected_start_time);
+
+// A waitpid status in words: "exit status 3", "killed by signal 9".
+std::string describe_wait_status(int status);
+// ... and as a shell reports it: the exit code, or 128+signal.
+int exit_code(int status);
 
 }  // namespace rt::proc

@@ -32,8 +32,12 @@ struct Command {
   int min_args = 0;
   int max_args = 0;  // -1: unlimited
   int flags_until = 0;  // see parse_args
-  // Returns the exit status; an Error is printed by main and exits 1.
+  // Returns the exit status; an Error is printed by main, which exits with
+  // error_status.
   Result<int> (*run)(const GlobalOptions&, const ParsedArgs&) = nullptr;
+  // exec's own status is the process's, so runc reports its failures as 255.
+  int error_status = 1;
+  std::string_view error_prefix = {};  // "exec failed: " (runc's)
 };
 
 std::span<const Command* const> all_commands();

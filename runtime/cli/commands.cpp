@@ -7,6 +7,7 @@ extern const Command kCheckCommand;
 extern const Command kCreateCommand;
 extern const Command kDeleteCommand;
 extern const Command kEventsCommand;
+extern const Command kExecCommand;
 extern const Command kFeaturesCommand;
 extern const Command kKillCommand;
 extern const Command kListCommand;
@@ -21,7 +22,7 @@ extern const Command kUpdateCommand;
 
 namespace {
 const Command* const kCommands[] = {
-    &kCheckCommand,  &kCreateCommand, &kDeleteCommand, &kEventsCommand, &kFeaturesCommand,
+    &kCheckCommand,  &kCreateCommand, &kDeleteCommand, &kEventsCommand, &kExecCommand, &kFeaturesCommand,
     &kKillCommand,   &kListCommand,   &kPauseCommand,  &kPsCommand,     &kResumeCommand,
     &kRunCommand,    &kSpecCommand,   &kStartCommand,  &kStateCommand,  &kUpdateCommand,
 };

@@ -4,6 +4,7 @@
 
 #include "oci/parse.hpp"
 #include "runtime/base/fs.hpp"
+#include "runtime/container/state_store.hpp"
 
 namespace rt::container {
 
@@ -40,6 +41,13 @@ Result<Bundle> load_bundle(const std::string& dir, const oci::ValidateOptions& o
     report.bundle.warnings.push_back(std::move(issue));
   }
   return std::move(report.bundle);
+}
+
+Result<oci::Spec> read_saved_config(const ContainerDir& dir) {
+  TRY_ASSIGN(auto text, fs::read_file_at(dir.fd(), kConfigFile));
+  auto spec = oci::parse_config(text);
+  if (!spec) return Err(0, dir.path(), "/", kConfigFile, ": ", spec.error().to_string());
+  return std::move(*spec);
 }
 
 }  // namespace rt::container

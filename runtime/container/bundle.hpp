@@ -33,4 +33,9 @@ struct BundleReport {
 };
 Result<BundleReport> inspect_bundle(const std::string& dir, const oci::ValidateOptions& options);
 
+class ContainerDir;
+// The config as it was at create time, from the state directory (later
+// edits to the bundle do not affect the container).
+Result<oci::Spec> read_saved_config(const ContainerDir& dir);
+
 }  // namespace rt::container

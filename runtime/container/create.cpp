@@ -15,6 +15,7 @@
 #include "runtime/container/host_checks.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/container/notify_socket.hpp"
+#include "runtime/container/pid_file.hpp"
 #include "runtime/hooks/hooks.hpp"
 #include "runtime/process/launch.hpp"
 #include "runtime/security/seccomp.hpp"
@@ -77,15 +78,9 @@ Result<> add_notify_socket(const ContainerDir& dir, process::InitConfig& init) {
   return {};
 }
 
-Result<> write_pid_file(const std::string& path, pid_t pid) {
-  const std::string abs = fs::absolute(path);
-  const auto slash = abs.rfind('/');
-  TRY_ASSIGN(auto dir, fs::open_dir(slash == 0 ? "/" : abs.substr(0, slash)));
-  return with_context(fs::write_file_atomic(dir.get(), abs.substr(slash + 1), std::to_string(pid), 0644),
-                      "writing pid file ", abs);
-}
-
 }  // namespace
+
+std::string seccomp_cache_dir(const Context& ctx) { return fs::join(ctx.store.root(), "@seccomp-cache"); }
 
 Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY_ASSIGN(Bundle bundle, load_and_check(ctx, o));
@@ -98,10 +93,8 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY_ASSIGN(init.rootfs, rootfs::make_plan(spec, bundle.rootfs, {bundle.dir, o.no_pivot}));
   init.ns = process::plan_namespaces(spec.linux ? &*spec.linux : nullptr);
   TRY(process::open_join_fds(init.ns));
-  // '@' is not allowed in container ids: the cache can never be taken for a
-  // container by list, nor collide with one.
-  TRY_ASSIGN(init.security, security::prepare(*spec.process, spec.linux ? &*spec.linux : nullptr,
-                                              {fs::join(ctx.store.root(), "@seccomp-cache")}));
+  TRY_ASSIGN(init.security,
+             security::prepare(*spec.process, spec.linux ? &*spec.linux : nullptr, {seccomp_cache_dir(ctx)}));
   init.env = spec.process->env;
   init.preserve_fds = add_socket_activation(init.env, o.preserve_fds);
   init.no_new_keyring = o.no_new_keyring;

@@ -7,6 +7,7 @@
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
 #include "runtime/container/cgroup.hpp"
+#include "runtime/container/bundle.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/hooks/hooks.hpp"
 #include "runtime/sys/raw.hpp"
@@ -30,9 +31,7 @@ Result<> kill_and_wait(const ContainerState& s) {
 }
 
 void run_poststop_hooks(const ContainerDir& dir, const ContainerState& s) {
-  auto text = fs::read_file_at(dir.fd(), kConfigFile);
-  if (!text) return;
-  auto spec = oci::parse_config(*text);
+  auto spec = read_saved_config(dir);
   if (!spec || !spec->hooks || spec->hooks->poststop.empty()) return;
   oci::State st{oci::kSpecVersion, s.id, "stopped", 0, s.bundle, s.annotations};
   hooks::run_all_warn("poststop", spec->hooks->poststop, oci::to_json(st, oci::StateFormat::kOci));

@@ -12,6 +12,7 @@
 
 #include "oci/state.hpp"
 #include "runtime/base/error.hpp"
+#include "runtime/container/exec_process.hpp"
 #include "runtime/container/state_store.hpp"
 #include "runtime/container/status.hpp"
 
@@ -23,6 +24,11 @@ struct Context {
   bool systemd_cgroup = false;
   bool rootless = false;
 };
+
+// Where compiled seccomp programs are cached. '@' is not allowed in
+// container ids: the cache can never be taken for a container by list, nor
+// collide with one.
+std::string seccomp_cache_dir(const Context& ctx);
 
 struct CreateOptions {
   std::string id;
@@ -48,6 +54,22 @@ Result<Created> create(const Context& ctx, const CreateOptions& options);
 Result<> start(const Context& ctx, const std::string& id);
 // Starts a container this process has just created (run): same dir, same lock.
 Result<> start_created(ContainerDir& dir, const ContainerState& state);
+
+struct ExecOptions {
+  std::string id;
+  std::string process_file;  // --process: a runtime-spec process document
+  ExecProcessFlags flags;    // otherwise: the command and its settings
+  bool detach = false;
+  std::string pid_file;
+  std::string console_socket;
+  int preserve_fds = 0;
+  std::string sub_cgroup;    // --cgroup, relative to the container's cgroup
+  bool ignore_paused = false;
+};
+
+// Runs a process in a created, running (or, with ignore_paused, paused)
+// container. Returns its exit status in the foreground, 0 with detach.
+Result<int> exec(const Context& ctx, const ExecOptions& options);
 
 struct Inspection {
   Status status = Status::kStopped;

@@ -4,22 +4,12 @@
 
 #include "oci/parse.hpp"
 #include "runtime/base/fs.hpp"
+#include "runtime/container/bundle.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/container/notify_socket.hpp"
 #include "runtime/hooks/hooks.hpp"
 
 namespace rt::container {
-namespace {
-
-Result<oci::Spec> read_config_snapshot(const ContainerDir& dir) {
-  TRY_ASSIGN(auto text, fs::read_file_at(dir.fd(), kConfigFile));
-  auto spec = oci::parse_config(text);
-  if (!spec) return Err(0, dir.path(), "/", kConfigFile, ": ", spec.error().to_string());
-  return std::move(*spec);
-}
-
-}  // namespace
-
 Result<> start_created(ContainerDir& dir, const ContainerState& state) {
   // O_NONBLOCK: with no reader (init died) open fails with ENXIO at once.
   UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC));
@@ -32,7 +22,7 @@ Result<> start_created(ContainerDir& dir, const ContainerState& state) {
   // Gone: the container now reads as running.
   if (::unlinkat(dir.fd(), kExecFifo, 0) < 0) return ErrnoErr("removing ", dir.path(), "/", kExecFifo);
 
-  TRY_ASSIGN(auto spec, read_config_snapshot(dir));
+  TRY_ASSIGN(auto spec, read_saved_config(dir));
   if (spec.hooks && !spec.hooks->poststart.empty()) {
     oci::State st{oci::kSpecVersion, state.id, "running", state.pid, state.bundle, state.annotations};
     TRY(hooks::run_all("poststart", spec.hooks->poststart, oci::to_json(st, oci::StateFormat::kOci)));

@@ -18,10 +18,10 @@
 #include "runtime/base/log.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/hooks/hooks.hpp"
-#include "runtime/process/exec_path.hpp"
 #include "runtime/process/keyring.hpp"
 #include "runtime/process/launch.hpp"
 #include "runtime/process/sysctl.hpp"
+#include "runtime/process/user_process.hpp"
 #include "runtime/rootfs/mounter.hpp"
 #include "runtime/security/process_security.hpp"
 #include "runtime/sys/syscalls.hpp"
@@ -145,34 +145,13 @@ Result<> Init::configure_system() {
 
 // The seccomp notify fd goes to the runtime, which hands it to the agent.
 Result<> Init::hand_over_seccomp_fd(const UniqueFd& fd) {
-  if (!fd) return {};
   TRY(ch_.send(static_cast<uint32_t>(Msg::kSeccompFd), 0, {}, {fd.get()}));
   return expect(Msg::kSeccompDone);
 }
 
-// runc's order: attributes; seccomp early unless no_new_privs (loading it
-// needs CAP_SYS_ADMIN then); user and capabilities; no_new_privs and a late
-// seccomp. The cwd and the executable are looked up as the container's user.
 Result<> Init::prepare_process() {
-  const oci::Process& p = *c_.spec->process;
-  const security::ProcessSecurity& sec = c_.security;
-  TRY(security::apply_attributes(sec));
-  if (!sec.no_new_privileges) {
-    TRY_ASSIGN(auto notify_fd, security::load_seccomp(sec));
-    TRY(hand_over_seccomp_fd(notify_fd));
-  }
-  // A directory only the container's user may enter is retried after the
-  // switch (as runc does).
-  const bool cwd_ok = ::chdir(p.cwd.c_str()) == 0;
-  if (!cwd_ok && errno != EACCES && errno != EPERM) return ErrnoErr("$.process.cwd: chdir ", p.cwd);
-  TRY(security::apply_user_and_caps(sec, p.user));
-  if (!cwd_ok && ::chdir(p.cwd.c_str()) < 0) return ErrnoErr("$.process.cwd: chdir ", p.cwd);
-  TRY_ASSIGN(executable_, find_executable(p.args[0], c_.env));
-  if (sec.no_new_privileges) {
-    TRY(security::set_no_new_privs());
-    TRY_ASSIGN(auto notify_fd, security::load_seccomp(sec));
-    TRY(hand_over_seccomp_fd(notify_fd));
-  }
+  TRY_ASSIGN(executable_, prepare_user_process(*c_.spec->process, c_.security, c_.env,
+                                               [this](const UniqueFd& fd) { return hand_over_seccomp_fd(fd); }));
   return {};
 }
 
@@ -192,46 +171,21 @@ Result<> Init::wait_for_start() {
   return {};
 }
 
+// After kDone nobody listens on the channel: the process's stderr is all
+// that is left to say why it did not start.
+[[noreturn]] void fail(const Error& e) {
+  const std::string msg = cat("ocirun: ", e.to_string(), "\n");
+  (void)!::write(2, msg.data(), msg.size());
+  _exit(127);
+}
+
 [[noreturn]] void Init::exec_process() {
   const oci::Process& p = *c_.spec->process;
-  auto fail = [](const Error& e) {
-    const std::string msg = cat("ocirun: ", e.to_string(), "\n");
-    (void)!::write(2, msg.data(), msg.size());
-    _exit(127);
-  };
   if (c_.spec->hooks && !c_.spec->hooks->start_container.empty()) {
     if (auto r = hooks::run_all("startContainer", c_.spec->hooks->start_container, state_json("created")); !r)
       fail(r.error());
   }
-  ::umask(p.user.umask.value_or(022));
-  if (auto r = security::apply_final_affinity(c_.security); !r) fail(r.error());
-  // Only stdio and the preserved fds reach the process (CVE-2024-21626).
-  ::close_range(3 + static_cast<unsigned>(c_.preserve_fds), ~0U, 0);
-  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
-  sigprocmask(SIG_SETMASK, &c_.child_sigmask, nullptr);
-  std::vector<char*> argv, envp;
-  for (const auto& a : p.args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& e : c_.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  ::execve(executable_.c_str(), argv.data(), envp.data());
-  fail(Error{errno, cat("exec ", executable_)});
-  _exit(127);
-}
-
-// The child starts with a copy of the runtime's fd table: the state
-// directory (and its lock), cgroup dirs, the bundle... Only what the init
-// needs survives, so nothing of the host can leak into the container and no
-// lock is held by the container.
-void close_fds_except(std::vector<int> keep) {
-  std::sort(keep.begin(), keep.end());
-  unsigned next = 0;
-  for (int fd : keep) {
-    if (fd < 0 || static_cast<unsigned>(fd) < next) continue;
-    if (static_cast<unsigned>(fd) > next) ::close_range(next, static_cast<unsigned>(fd) - 1, 0);
-    next = static_cast<unsigned>(fd) + 1;
-  }
-  ::close_range(next, ~0U, 0);
+  fail(exec_user_process(p, c_.security, c_.env, executable_, c_.preserve_fds, c_.child_sigmask));
 }
 
 void Init::run() {

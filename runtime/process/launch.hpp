@@ -66,7 +66,6 @@ class Launcher {
   Result<> clone_child(cgroups::Manager* cgroup);
   Result<> setup_from_parent(cgroups::Manager* cgroup);
   Result<> drive(const MountsReadyHook& on_mounts_ready);
-  Result<> apply_process_limits(pid_t pid);
   Error child_failure(Error e);
   void kill_child();
 
@@ -78,6 +77,11 @@ class Launcher {
   bool born_in_cgroup_ = false;
   bool done_ = false;
 };
+
+// Rlimits and oom_score_adj of `pid`, set from the runtime: raising a hard
+// limit needs CAP_SYS_RESOURCE in the runtime's user namespace, which a
+// container's root would lack. Used for the init and for exec.
+Result<> apply_process_limits(pid_t pid, const oci::Process& process);
 
 // The child side; never returns.
 [[noreturn]] void run_init(const InitConfig& config, Channel channel);

@@ -16,15 +16,6 @@
 #include "runtime/sys/raw.hpp"
 
 namespace rt::process {
-namespace {
-
-std::string describe_wait_status(int status) {
-  if (WIFEXITED(status)) return cat("exit status ", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return cat("killed by signal ", WTERMSIG(status));
-  return "stopped";
-}
-
-}  // namespace
 
 Launcher::~Launcher() {
   if (!done_) kill_child();
@@ -81,21 +72,17 @@ Result<> Launcher::clone_child(cgroups::Manager* cgroup) {
   return {};
 }
 
-Result<> Launcher::apply_process_limits(pid_t pid) {
-  const oci::Process* p = config_.spec->process ? &*config_.spec->process : nullptr;
-  if (!p) return {};
-  for (size_t i = 0; i < p->rlimits.size(); ++i) {
-    const auto& r = p->rlimits[i];
+Result<> apply_process_limits(pid_t pid, const oci::Process& p) {
+  for (size_t i = 0; i < p.rlimits.size(); ++i) {
+    const auto& r = p.rlimits[i];
     const auto resource = oci::names::rlimit(r.type);
     if (!resource) return Err(EINVAL, "$.process.rlimits[", i, "].type: unknown rlimit ", r.type);
     rlimit lim{r.soft, r.hard};
-    // Set from here, in the runtime's user namespace: raising a hard limit
-    // needs CAP_SYS_RESOURCE there, which a container's root would lack.
     if (::prlimit(pid, static_cast<__rlimit_resource>(*resource), &lim, nullptr) < 0)
       return ErrnoErr("$.process.rlimits[", i, "]: setting ", r.type, " to soft ", r.soft, " hard ", r.hard);
   }
-  if (p->oom_score_adj)
-    TRY_CTX(fs::write_file(cat("/proc/", pid, "/oom_score_adj"), std::to_string(*p->oom_score_adj)),
+  if (p.oom_score_adj)
+    TRY_CTX(fs::write_file(cat("/proc/", pid, "/oom_score_adj"), std::to_string(*p.oom_score_adj)),
             "$.process.oomScoreAdj");
   return {};
 }
@@ -113,7 +100,7 @@ Result<> Launcher::setup_from_parent(cgroups::Manager* cgroup) {
     TRY(write_id_maps(child_, l->uid_mappings, l->gid_mappings, deny_setgroups));
     if (config_.expect.userns_request) TRY(channel_.send(static_cast<uint32_t>(Msg::kUsernsMapped)));
   }
-  TRY(apply_process_limits(child_));
+  if (config_.spec->process) TRY(apply_process_limits(child_, *config_.spec->process));
   if (cgroup && !born_in_cgroup_) TRY(cgroup->add_process(child_));
   return channel_.send(static_cast<uint32_t>(Msg::kGo));
 }
@@ -161,7 +148,7 @@ Error Launcher::child_failure(Error e) {
   int status = 0;
   if (child_ > 0 && ::waitpid(child_, &status, 0) == child_) {
     child_ = 0;
-    return Error{0, cat("container init exited before it was ready (", describe_wait_status(status), ")")};
+    return Error{0, cat("container init exited before it was ready (", proc::describe_wait_status(status), ")")};
   }
   return e;
 }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,6 +83,50 @@ Result<> open_join_fds(NamespacePlan& plan) {
 Result<> join_namespaces(const NamespacePlan& plan) {
   for (const auto& j : plan.joins) {
     if (::setns(j.fd.get(), j.flag) < 0) return ErrnoErr("joining ", j.type, " namespace ", j.path);
+  }
+  return {};
+}
+
+namespace {
+
+struct ProcNamespace {
+  const char* name;  // under /proc/<pid>/ns/
+  int flag;
+};
+
+// In join order: user first, mount last.
+constexpr ProcNamespace kProcNamespaces[] = {
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET},
+    {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME}, {"mnt", CLONE_NEWNS},
+};
+
+}  // namespace
+
+Result<int> namespaces_differing_from_self(pid_t pid) {
+  int flags = 0;
+  for (const auto& ns : kProcNamespaces) {
+    struct stat theirs {}, ours {};
+    const std::string path = cat("/proc/", pid, "/ns/", ns.name);
+    if (::stat(path.c_str(), &theirs) < 0) {
+      if (errno == ENOENT && ::stat(cat("/proc/self/ns/", ns.name).c_str(), &ours) < 0) continue;  // kernel lacks it
+      return ErrnoErr("reading ", path);
+    }
+    if (::stat(cat("/proc/self/ns/", ns.name).c_str(), &ours) < 0) return ErrnoErr("reading /proc/self/ns/", ns.name);
+    if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev) flags |= ns.flag;
+  }
+  return flags;
+}
+
+Result<> join_namespaces_of(int pidfd, pid_t pid, int flags) {
+  if (flags == 0) return {};
+  if (::setns(pidfd, flags) == 0) return {};
+  if (errno != EINVAL) return ErrnoErr("joining the namespaces of process ", pid);
+  for (const auto& ns : kProcNamespaces) {
+    if (!(flags & ns.flag)) continue;
+    const std::string path = cat("/proc/", pid, "/ns/", ns.name);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return ErrnoErr("opening ", path);
+    if (::setns(fd.get(), ns.flag) < 0) return ErrnoErr("joining ", path);
   }
   return {};
 }

@@ -54,6 +54,15 @@ Result<> open_join_fds(NamespacePlan& plan);
 Result<> join_namespaces(const NamespacePlan& plan);
 Result<> write_time_offsets(const std::map<std::string, oci::TimeOffset>& offsets);
 
+// exec: the CLONE_NEW* flags of the namespaces process `pid` is in that the
+// caller is not (/proc/<pid>/ns/* vs /proc/self/ns/*). Joining those, and
+// only those, puts a process exactly where `pid` is: setns(2) refuses to
+// "join" one's own user namespace.
+Result<int> namespaces_differing_from_self(pid_t pid);
+// Joins them: all at once through the pidfd (atomic, Linux 5.8+), or one by
+// one through /proc/<pid>/ns/* (user first, mount last) on older kernels.
+Result<> join_namespaces_of(int pidfd, pid_t pid, int flags);
+
 // Runtime side: /proc/<pid>/{setgroups,uid_map,gid_map}.
 Result<> write_id_maps(pid_t pid, const std::vector<oci::IdMapping>& uids, const std::vector<oci::IdMapping>& gids,
                        bool deny_setgroups);
