@@ -91,7 +91,10 @@ Result<int> exec(const Context& ctx, const ExecOptions& o) {
     return Err(0, "cannot exec in a stopped container");
   exec.init_pid = in.state.pid;
   exec.init_pidfd = init_pidfd.get();
-  TRY_ASSIGN(exec.join_flags, process::namespaces_differing_from_self(in.state.pid));
+  auto join_flags = process::namespaces_differing_from_self(in.state.pid);
+  // The init died between the check and here.
+  if (!join_flags && join_flags.error().errnum == ENOENT) return Err(0, "cannot exec in a stopped container");
+  TRY_ASSIGN(exec.join_flags, std::move(join_flags));
   UniqueFd root;
   if (!(exec.join_flags & CLONE_NEWNS)) {
     root.reset(::open(cat("/proc/", in.state.pid, "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
