@@ -82,6 +82,11 @@ Result<> open_join_fds(NamespacePlan& plan) {
 Result<> join_namespaces(const NamespacePlan& plan) {
   for (const auto& j : plan.joins) {
     if (::setns(j.fd.get(), j.flag) < 0) return ErrnoErr("joining ", j.type, " namespace ", j.path);
+    // Our host ids mean nothing in a joined user namespace (files created
+    // for the rootfs would fail with EOVERFLOW): become its root, as a new
+    // user namespace's init does.
+    if (j.flag == CLONE_NEWUSER && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0))
+      return ErrnoErr("becoming root in the user namespace ", j.path);
   }
   return {};
 }

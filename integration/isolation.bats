@@ -1,0 +1,320 @@
+#!/usr/bin/env bats
+# The container's view of the system is what config.json says: namespaces
+# (new, joined by path, or the host's), id mappings, time offsets, mounts and
+# their options, devices, masked and read-only paths, sysctl, rootfs
+# propagation and --no-pivot.
+
+load helpers
+
+NS_TYPES="cgroup ipc mnt net pid time user uts"
+
+setup() {
+  setup_bundle ocitest sleep
+  ID="iso$$-$BATS_TEST_NUMBER"
+  HOST_DIR=
+  CLEANUP_MOUNTS=()
+  CLEANUP_PIDS=
+}
+
+teardown() {
+  teardown_bundle
+  [ -z "$CLEANUP_PIDS" ] || kill $CLEANUP_PIDS 2>/dev/null || true
+  local m
+  for m in "${CLEANUP_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || true; done
+  [ -z "$HOST_DIR" ] || rm -rf "$HOST_DIR"
+}
+
+# run_container: `ocirun run` in the foreground with stdin closed; sets
+# $status and $output like bats' run.
+run_container() {
+  run "$OCIRUN" --root "$STATE_ROOT" run "$@" "$ID" </dev/null
+}
+
+# The container prints "TYPE INODE-LINK" for each namespace type.
+print_namespaces() {
+  set_args sh -c "for n in $NS_TYPES; do echo \$n \$(readlink /proc/self/ns/\$n); done"
+}
+
+# ns_of TYPE PID: the namespace link of a host process.
+ns_of() {
+  readlink "/proc/$2/ns/$1"
+}
+
+# Runs as root of a user namespace mapped to 100000..165535.
+with_userns() {
+  update_config '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+}
+
+all_namespaces() {
+  update_config '.linux.namespaces = [{type: "pid"}, {type: "network"}, {type: "ipc"}, {type: "uts"},
+      {type: "mount"}, {type: "cgroup"}, {type: "time"}]'
+  with_userns
+}
+
+# mounts_add JSON: appends one mount.
+mounts_add() {
+  update_config ".mounts += [$1]"
+}
+
+# A host directory for the test (removed in teardown).
+make_host_dir() {
+  HOST_DIR=$(mktemp -d /tmp/ocirun-iso.XXXXXX)
+}
+
+# host_mount ARGS... TARGET: a host mount undone in teardown.
+host_mount() {
+  mount "$@"
+  CLEANUP_MOUNTS=("${@: -1}" "${CLEANUP_MOUNTS[@]}")
+}
+
+@test "isolation: every configured namespace type is new" {
+  all_namespaces
+  print_namespaces
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  local n
+  for n in $NS_TYPES; do
+    inside=$(awk -v n="$n" '$1 == n {print $2}' <<<"$output")
+    [ -n "$inside" ]
+    [ "$inside" != "$(ns_of "$n" $$)" ] || { echo "$n is the host's"; return 1; }
+  done
+}
+
+@test "isolation: a namespace type absent from the config is the host's" {
+  update_config '.linux.namespaces = [{type: "mount"}] | del(.hostname)'
+  print_namespaces
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(awk '$1 == "mnt" {print $2}' <<<"$output")" != "$(ns_of mnt $$)" ]
+  local n
+  for n in cgroup ipc net pid time user uts; do
+    [ "$(awk -v n="$n" '$1 == n {print $2}' <<<"$output")" = "$(ns_of "$n" $$)" ] || { echo "$n is not the host's"; return 1; }
+  done
+}
+
+# The second container prints its namespaces; $1: "type:link ..." joined
+# from process $2, compared with the second container's view.
+assert_joined() {
+  local t joins=
+  for t in $1; do joins+="{type: \"${t%%:*}\", path: \"/proc/$2/ns/${t#*:}\"},"; done
+  update_config ".linux.namespaces = [${joins%,}, {type: \"mount\"}]"
+  print_namespaces
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  for t in $1; do
+    [ "$(awk -v n="${t#*:}" '$1 == n {print $2}' <<<"$output")" = "$(ns_of "${t#*:}" "$2")" ] ||
+      { echo "${t#*:} differs"; return 1; }
+  done
+}
+
+@test "isolation: every namespace type joined by path is the one at that path" {
+  # A first container owns a namespace of each type ...
+  all_namespaces
+  run_detached "$ID-owner"
+  owner=$(init_pid "$ID-owner")
+  # ... and a second one joins them (the user namespace first; its own mount
+  # namespace, since the owner's has pivoted into another rootfs).
+  update_config 'del(.linux.uidMappings, .linux.gidMappings)'
+  assert_joined "pid:pid network:net ipc:ipc uts:uts cgroup:cgroup time:time user:user" "$owner"
+}
+
+@test "isolation: a mount namespace joined by path is the one at that path" {
+  # A mount namespace of the host's (it still sees the rootfs where the
+  # config says), and its network namespace.
+  unshare --mount --net --propagation slave sleep 600 &
+  holder=$!
+  CLEANUP_PIDS=$holder
+  for _ in $(seq 100); do [ "$(ns_of mnt $holder)" != "$(ns_of mnt $$)" ] && break; sleep 0.02; done
+  update_config 'del(.hostname)'
+  local t joins=
+  for t in mount:mnt network:net; do joins+="{type: \"${t%%:*}\", path: \"/proc/$holder/ns/${t#*:}\"},"; done
+  update_config ".linux.namespaces = [${joins%,}]"
+  print_namespaces
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(awk '$1 == "mnt" {print $2}' <<<"$output")" = "$(ns_of mnt $holder)" ]
+  [ "$(awk '$1 == "net" {print $2}' <<<"$output")" = "$(ns_of net $holder)" ]
+  [ "$(awk '$1 == "uts" {print $2}' <<<"$output")" = "$(ns_of uts $$)" ]
+}
+
+@test "isolation: uid and gid mappings are visible inside and the rootfs is usable" {
+  with_userns
+  update_config '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 1000}, {containerID: 1000, hostID: 201000, size: 10}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 300000, size: 2000}]
+    | .root.readonly = false'
+  set_args sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; echo x >/dev/null && echo devnull-ok; ls /proc/1/ns >/dev/null && echo proc-ok; stat -c "%u %g" /bin/busybox'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(awk '{$1=$1; print}' <<<"${lines[0]}")" = "0 100000 1000" ]
+  [ "$(awk '{$1=$1; print}' <<<"${lines[1]}")" = "1000 201000 10" ]
+  [ "$(awk '{$1=$1; print}' <<<"${lines[2]}")" = "0 300000 2000" ]
+  [ "${lines[3]}" = "0" ]
+  [ "${lines[4]}" = "devnull-ok" ]
+  [ "${lines[5]}" = "proc-ok" ]
+  # The host's root is not mapped: it shows as the overflow ids.
+  [ "${lines[6]}" = "65534 65534" ]
+}
+
+@test "isolation: the container's processes run as the mapped host ids" {
+  with_userns
+  run_detached "$ID"
+  pid=$(init_pid "$ID")
+  [ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = "100000" ]
+  [ "$(awk '/^Gid:/ {print $2}' "/proc/$pid/status")" = "100000" ]
+}
+
+@test "isolation: time offsets of a new time namespace" {
+  update_config '.linux.namespaces += [{type: "time"}]
+    | .linux.timeOffsets = {monotonic: {secs: 31536000, nanosecs: 0}, boottime: {secs: 63072000, nanosecs: 5}}'
+  set_args sh -c 'cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"monotonic"*"31536000"*"0"* ]]
+  [[ "$(grep boottime <<<"$output" | awk '{print $2, $3}')" = "63072000 5" ]]
+  # /proc/uptime counts boottime: at least the offset.
+  [ "${lines[2]}" -ge 63072000 ]
+  [ "$(cut -d. -f1 /proc/uptime)" -lt 63072000 ]
+}
+
+# A host directory with a file, an executable and a tmpfs submount "sub"
+# holding "b"; the directory is itself a shared mount (for propagation).
+make_bind_source() {
+  make_host_dir
+  host_mount --bind "$HOST_DIR" "$HOST_DIR"
+  mount --make-shared "$HOST_DIR"
+  echo hello >"$HOST_DIR/a"
+  printf '#!/bin/sh\necho ran\n' >"$HOST_DIR/x.sh"
+  chmod 755 "$HOST_DIR/x.sh"
+  mkdir "$HOST_DIR/sub"
+  host_mount -t tmpfs tmpfs "$HOST_DIR/sub"
+  echo below >"$HOST_DIR/sub/b"
+}
+
+# A writable tmpfs on /run to hold mount points (the shared test rootfs must
+# not get new directories).
+run_tmpfs() {
+  mounts_add '{destination: "/run", type: "tmpfs", source: "tmpfs", options: ["mode=755"]}'
+}
+
+# mount_line MOUNTPOINT: that mount's line of the container's mountinfo
+# (from the output of `cat /proc/self/mountinfo`).
+mount_line() {
+  awk -v m="$1" '$5 == m' <<<"$output" | tail -1
+}
+
+# mount_opts MOUNTPOINT: its per-mount options ("ro,nosuid,...").
+mount_opts() {
+  mount_line "$1" | awk '{print $6}'
+}
+
+@test "isolation: bind mounts a directory or a file; rbind brings the submounts" {
+  make_bind_source
+  run_tmpfs
+  mounts_add "{destination: \"/run/bind\", type: \"bind\", source: \"$HOST_DIR\", options: [\"bind\"]}"
+  mounts_add "{destination: \"/run/rbind\", type: \"none\", source: \"$HOST_DIR\", options: [\"rbind\"]}"
+  mounts_add "{destination: \"/run/file\", type: \"bind\", source: \"$HOST_DIR/a\", options: [\"bind\"]}"
+  set_args sh -c 'cat /run/bind/a; ls /run/bind/sub | wc -l; cat /run/rbind/sub/b; cat /run/file; test -f /run/file && echo file'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "hello" ]
+  [ "${lines[1]}" = "0" ]
+  [ "${lines[2]}" = "below" ]
+  [ "${lines[3]}" = "hello" ]
+  [ "${lines[4]}" = "file" ]
+}
+
+@test "isolation: ro, nosuid, nodev and noexec are applied and enforced; rw is writable" {
+  make_bind_source
+  run_tmpfs
+  mounts_add "{destination: \"/run/locked\", type: \"bind\", source: \"$HOST_DIR\", options: [\"bind\", \"ro\", \"nosuid\", \"nodev\", \"noexec\"]}"
+  mounts_add "{destination: \"/run/open\", type: \"bind\", source: \"$HOST_DIR\", options: [\"bind\", \"rw\"]}"
+  set_args sh -c 'cat /proc/self/mountinfo; echo ===; touch /run/locked/new 2>&1; /run/locked/x.sh 2>&1; touch /run/open/new && echo written; /run/open/x.sh'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  opts=$(mount_opts /run/locked)
+  [[ ",$opts," == *,ro,* && ",$opts," == *,nosuid,* && ",$opts," == *,nodev,* && ",$opts," == *,noexec,* ]]
+  [[ ",$(mount_opts /run/open)," == *,rw,* ]]
+  [[ "$output" == *"/run/locked/new"*"Read-only file system"* ]]
+  [[ "$output" == *"/run/locked/x.sh"*"Permission denied"* ]]
+  [[ "$output" == *$'written\nran'* ]]
+  [ -f "$HOST_DIR/new" ]
+}
+
+@test "isolation: rro makes the submounts of an rbind read-only too; ro does not" {
+  make_bind_source
+  run_tmpfs
+  mounts_add "{destination: \"/run/ro\", type: \"bind\", source: \"$HOST_DIR\", options: [\"rbind\", \"ro\"]}"
+  mounts_add "{destination: \"/run/rro\", type: \"bind\", source: \"$HOST_DIR\", options: [\"rbind\", \"rro\", \"rnosuid\"]}"
+  set_args cat /proc/self/mountinfo
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$(mount_opts /run/ro)" == ro,* ]]
+  [[ "$(mount_opts /run/ro/sub)" == rw,* ]]
+  [[ "$(mount_opts /run/rro)" == ro,nosuid* ]]
+  [[ "$(mount_opts /run/rro/sub)" == ro,nosuid* ]]
+}
+
+@test "isolation: tmpfs options reach the filesystem; tmpcopyup keeps the image's files" {
+  update_config '.root.readonly = false'
+  mounts_add '{destination: "/run", type: "tmpfs", source: "tmpfs", options: ["size=1m", "mode=700", "nodev", "noatime"]}'
+  mounts_add '{destination: "/etc", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup"]}'
+  set_args sh -c 'cat /proc/self/mountinfo; echo ===; stat -c %a /run; grep -c ^user: /etc/passwd; echo added >>/etc/passwd && echo appended'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  line=$(mount_line /run)
+  [[ "$line" == *" - tmpfs "* ]]
+  [[ "$(mount_opts /run)" == rw,nodev,noatime* ]]
+  [[ "$line" == *size=1024k* && "$line" == *mode=700* ]]
+  [[ "$output" == *$'===\n700\n1\nappended'* ]]
+  [[ "$(mount_line /etc)" == *" - tmpfs "* ]]
+  # The copy was written, not the image.
+  ! grep -q added "$TEST_ROOTFS/etc/passwd"
+}
+
+@test "isolation: the default mounts have their types and options" {
+  set_args cat /proc/self/mountinfo
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$(mount_line /proc)" == *" - proc "* ]]
+  [[ "$(mount_line /dev)" == *" - tmpfs "*mode=755* ]]
+  [[ "$(mount_line /dev/pts)" == *" - devpts "*ptmxmode=666* ]]
+  [[ "$(mount_line /dev/shm)" == *" - tmpfs "* ]]
+  [[ "$(mount_line /dev/mqueue)" == *" - mqueue "* ]]
+  [[ "$(mount_line /sys)" == *" - sysfs "* ]]
+  [[ "$(mount_opts /sys)" == ro,* ]]
+  [[ "$(mount_opts /sys/fs/cgroup)" == ro,* ]]
+  [[ "$(mount_line /sys/fs/cgroup/memory)" == *" - cgroup "* ]]
+  [[ "$(mount_opts /)" == ro,* ]]
+}
+
+@test "isolation: per-mount propagation options" {
+  make_bind_source
+  run_tmpfs
+  mounts_add "{destination: \"/run/slave\", type: \"bind\", source: \"$HOST_DIR\", options: [\"rbind\", \"rslave\"]}"
+  mounts_add "{destination: \"/run/private\", type: \"bind\", source: \"$HOST_DIR\", options: [\"rbind\", \"rprivate\"]}"
+  mounts_add "{destination: \"/run/shared\", type: \"bind\", source: \"$HOST_DIR\", options: [\"rbind\", \"private\", \"shared\"]}"
+  mounts_add "{destination: \"/run/unbindable\", type: \"bind\", source: \"$HOST_DIR\", options: [\"rbind\", \"unbindable\"]}"
+  set_args cat /proc/self/mountinfo
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$(mount_line /run/slave)" == *" master:"* ]]
+  [[ "$(mount_line /run/slave/sub)" == *" master:"* ]]
+  [[ "$(mount_line /run/private)" != *" master:"* && "$(mount_line /run/private)" != *" shared:"* ]]
+  [[ "$(mount_line /run/private/sub)" != *" master:"* && "$(mount_line /run/private/sub)" != *" shared:"* ]]
+  [[ "$(mount_line /run/shared)" == *" shared:"* && "$(mount_line /run/shared)" != *" master:"* ]]
+  [[ "$(mount_line /run/unbindable)" == *" unbindable"* ]]
+}
