@@ -318,3 +318,93 @@ mount_opts() {
   [[ "$(mount_line /run/shared)" == *" shared:"* && "$(mount_line /run/shared)" != *" master:"* ]]
   [[ "$(mount_line /run/unbindable)" == *" unbindable"* ]]
 }
+
+@test "isolation: devices are created with their type, numbers, mode and owner" {
+  update_config '.linux.devices = [
+      {path: "/dev/char0", type: "c", major: 1, minor: 3, fileMode: 416, uid: 1000, gid: 5},
+      {path: "/dev/block0", type: "b", major: 7, minor: 200, fileMode: 432, uid: 0, gid: 6},
+      {path: "/dev/fifo0", type: "p", fileMode: 420},
+      {path: "/dev/sub/unbuffered", type: "u", major: 1, minor: 5}]'
+  set_args sh -c 'stat -c "%n %F %t:%T %a %u:%g" /dev/char0 /dev/block0 /dev/fifo0 /dev/sub/unbuffered /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; for l in ptmx fd stdin stdout stderr; do readlink /dev/$l; done'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/char0 character special file 1:3 640 1000:5" ]
+  [ "${lines[1]}" = "/dev/block0 block special file 7:c8 660 0:6" ]
+  [ "${lines[2]}" = "/dev/fifo0 fifo 0:0 644 0:0" ]
+  [ "${lines[3]}" = "/dev/sub/unbuffered character special file 1:5 666 0:0" ]
+  [ "${lines[4]}" = "/dev/null character special file 1:3 666 0:0" ]
+  [ "${lines[5]}" = "/dev/zero character special file 1:5 666 0:0" ]
+  [ "${lines[6]}" = "/dev/full character special file 1:7 666 0:0" ]
+  [ "${lines[7]}" = "/dev/random character special file 1:8 666 0:0" ]
+  [ "${lines[8]}" = "/dev/urandom character special file 1:9 666 0:0" ]
+  [ "${lines[9]}" = "/dev/tty character special file 5:0 666 0:0" ]
+  [ "${lines[10]}" = "pts/ptmx" ]
+  [ "${lines[11]}" = "/proc/self/fd" ]
+  [ "${lines[12]}" = "/proc/self/fd/0" ]
+  [ "${lines[13]}" = "/proc/self/fd/1" ]
+  [ "${lines[14]}" = "/proc/self/fd/2" ]
+}
+
+@test "isolation: in a user namespace the devices are the host's nodes, bound" {
+  with_userns
+  update_config '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11}]'
+  set_args sh -c 'stat -c "%n %F %t:%T" /dev/kmsg /dev/null; echo x >/dev/null && echo written'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/kmsg character special file 1:b" ]
+  [ "${lines[1]}" = "/dev/null character special file 1:3" ]
+  [ "${lines[2]}" = "written" ]
+}
+
+@test "isolation: in a user namespace a device the host has not got at that path is refused" {
+  with_userns
+  update_config '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 3}]'
+  run_container
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"device /dev/kmsg: the host's node at this path is not c 1:3"* ]]
+  [ -z "$("$OCIRUN" --root "$STATE_ROOT" list -q)" ]
+}
+
+@test "isolation: masked paths cannot be read; read-only paths cannot be written" {
+  run_tmpfs
+  mounts_add '{destination: "/home", type: "tmpfs", source: "tmpfs"}'
+  update_config '.linux.maskedPaths += ["/etc/passwd", "/bin/missing"] | .linux.readonlyPaths += ["/run", "/bin/missing"]'
+  set_args sh -c 'echo keys $(wc -c </proc/keys); echo passwd $(wc -c </etc/passwd); echo firmware $(stat -c %a /sys/firmware); touch /sys/firmware/x 2>/dev/null || echo firmware-ro; touch /run/x 2>/dev/null || echo run-ro; touch /home/x && echo home-rw; echo 1 2>/dev/null >/proc/sys/kernel/domainname || echo procsys-ro; echo 1 2>/dev/null >/proc/sysrq-trigger || echo sysrq-ro'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "keys 0
+passwd 0
+firmware 0
+firmware-ro
+run-ro
+home-rw
+procsys-ro
+sysrq-ro" ]
+  # The image's file itself is untouched.
+  grep -q ^user: "$TEST_ROOTFS/etc/passwd"
+}
+
+@test "isolation: namespaced sysctls are applied in the container only" {
+  update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmni": "1234", "net.ipv4.ping_group_range": "0 42"}'
+  set_args sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/sys/net/ipv4/ping_group_range'
+  host_shmmni=$(cat /proc/sys/kernel/shmmni)
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "1" ]
+  [ "${lines[1]}" = "1234" ]
+  [ "$(tr -s '\t ' ' ' <<<"${lines[2]}")" = "0 42" ]
+  [ "$(cat /proc/sys/kernel/shmmni)" = "$host_shmmni" ]
+}
+
+@test "isolation: a sysctl of a namespace the container shares with the host is refused" {
+  update_config '.linux.namespaces |= map(select(.type != "network")) | .linux.sysctl = {"net.ipv4.ip_forward": "1"}'
+  run_container
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'net.ipv4.ip_forward'* ]]
+}

@@ -35,6 +35,13 @@ std::string fs_context_messages(int fsfd) {
   return out;
 }
 
+bool device_matches(const DeviceNode& dev, const struct stat& st) {
+  if (dev.type == 'p') return S_ISFIFO(st.st_mode);
+  const bool type_ok = dev.type == 'b' ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode);
+  return type_ok && major(st.st_rdev) == static_cast<unsigned>(dev.major) &&
+         minor(st.st_rdev) == static_cast<unsigned>(dev.minor);
+}
+
 }  // namespace
 
 Result<> Mounter::prepare_root() {
@@ -227,6 +234,13 @@ Result<> Mounter::create_device(const DeviceNode& dev) {
     op.json_path = what;
     UniqueFd tree(sys_.open_tree(AT_FDCWD, dev.path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
     if (!tree) return ErrnoErr(what, ": binding the host's node");
+    // The host's node must be the configured device, not whatever the
+    // host has at that path.
+    struct stat st {};
+    if (::fstat(tree.get(), &st) < 0) return ErrnoErr(what, ": stat the host's node");
+    if (!device_matches(dev, st))
+      return Err(EINVAL, what, ": the host's node at this path is not ", dev.type, " ", dev.major, ":", dev.minor,
+                 " (a user namespace can only bind the host's nodes)");
     return attach(tree.get(), op, false);
   }
   TRY_ASSIGN(auto pn, with_context(open_parent_in_root(root_.get(), dev.path, true), what));
