@@ -408,3 +408,75 @@ sysrq-ro" ]
   [ "$status" -ne 0 ]
   [[ "$output" == *'net.ipv4.ip_forward'* ]]
 }
+
+# propagation_case PROPAGATION: a container with $HOST_DIR bound at /vol
+# (no propagation option of its own) and linux.rootfsPropagation as given;
+# the host then mounts below $HOST_DIR, and the container below /vol.
+# Prints "host->container yes|no" and "container->host yes|no".
+propagation_case() {
+  make_bind_source
+  update_config "del(.linux.rootfsPropagation) | .mounts += [{destination: \"/run\", type: \"tmpfs\", source: \"tmpfs\"},
+      {destination: \"/run/vol\", type: \"bind\", source: \"$HOST_DIR\", options: [\"rbind\"]}]
+    | .process.capabilities.bounding += [\"CAP_SYS_ADMIN\"] | .process.capabilities.effective += [\"CAP_SYS_ADMIN\"]
+    | .process.capabilities.permitted += [\"CAP_SYS_ADMIN\"]"
+  [ -z "$1" ] || update_config ".linux.rootfsPropagation = \"$1\""
+  mkdir "$HOST_DIR/from-host" "$HOST_DIR/from-container"
+  # The container waits for the host's mount, mounts its own and reports.
+  set_args sh -c 'while ! [ -e /run/ready ]; do sleep 0.05; done; mount -t tmpfs inner /run/vol/from-container && touch /run/vol/from-container/mark; grep -q " /run/vol/from-host " /proc/self/mountinfo && echo host-to-container yes || echo host-to-container no; grep -E "^([^ ]+ ){4}/ " /proc/self/mountinfo | sed s/^/root:/'
+  run_detached "$ID"
+  pid=$(init_pid "$ID")
+  host_mount -t tmpfs outer "$HOST_DIR/from-host"
+  CLEANUP_MOUNTS+=("$HOST_DIR/from-container")
+  touch "/proc/$pid/root/run/ready"
+  for _ in $(seq 200); do [ "$(container_status "$ID")" = stopped ] && break; sleep 0.05; done
+  cat "$BUNDLE/container.out" "$OCIRUN_ERR"
+  if grep -q " $HOST_DIR/from-container " /proc/self/mountinfo; then echo container-to-host yes; else echo container-to-host no; fi
+}
+
+@test "isolation: by default host mounts reach the container and container mounts never reach the host" {
+  run propagation_case ""
+  echo "$output"
+  [[ "$output" == *"host-to-container yes"* ]]
+  [[ "$output" == *"container-to-host no"* ]]
+  [ ! -e "$HOST_DIR/from-container/mark" ]
+}
+
+@test "isolation: rprivate rootfs propagation cuts the host's mounts off" {
+  run propagation_case rprivate
+  echo "$output"
+  [[ "$output" == *"host-to-container no"* ]]
+  [[ "$output" == *"container-to-host no"* ]]
+  [[ "$(grep ^root: <<<"$output")" != *" master:"* && "$(grep ^root: <<<"$output")" != *" shared:"* ]]
+}
+
+@test "isolation: rshared rootfs propagation makes the container's / shared, still not with the host" {
+  run propagation_case rshared
+  echo "$output"
+  [[ "$output" == *"host-to-container yes"* ]]
+  [[ "$output" == *"container-to-host no"* ]]
+  [[ "$(grep ^root: <<<"$output")" == *" shared:"* ]]
+}
+
+# host_mounts_in_container_ns: how many lines of the container's mount
+# namespace, seen from the namespace's own root, mention $HOST_DIR (a
+# host-only mount).
+host_mounts_in_container_ns() {
+  nsenter -t "$(init_pid "$ID")" -m -p grep -c " $HOST_DIR " /proc/self/mountinfo || true
+}
+
+@test "isolation: after pivot_root the old root is fully detached" {
+  make_host_dir
+  host_mount --bind "$HOST_DIR" "$HOST_DIR"
+  run_detached "$ID"
+  [ "$(host_mounts_in_container_ns)" = "0" ]
+}
+
+@test "isolation: --no-pivot runs the container in its rootfs without pivot_root" {
+  set_args sh -c 'grep ^user: /etc/passwd; ls /bin/ocitest; grep -c " /proc " /proc/self/mountinfo'
+  run_container --no-pivot
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "user:x:1000:1000:user:/home/user:/bin/sh" ]
+  [ "${lines[1]}" = "/bin/ocitest" ]
+  [ "${lines[2]}" = "1" ]
+}
