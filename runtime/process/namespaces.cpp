@@ -106,11 +106,18 @@ std::string format_id_map(const std::vector<oci::IdMapping>& maps) {
 
 Result<> write_id_maps(pid_t pid, const std::vector<oci::IdMapping>& uids, const std::vector<oci::IdMapping>& gids,
                        bool deny_setgroups) {
-  const std::string dir = cat("/proc/", pid, "/");
-  if (deny_setgroups) TRY_CTX(fs::write_file(dir + "setgroups", "deny"), "writing setgroups of ", pid);
+  TRY_ASSIGN(auto dir, fs::open_dir(cat("/proc/", pid)));
+  return write_id_maps_at(dir.get(), std::to_string(pid), uids, gids, deny_setgroups);
+}
+
+Result<> write_id_maps_at(int proc_pid_dir, const std::string& who, const std::vector<oci::IdMapping>& uids,
+                          const std::vector<oci::IdMapping>& gids, bool deny_setgroups) {
+  if (deny_setgroups) TRY_CTX(fs::write_file_at(proc_pid_dir, "setgroups", "deny"), "writing setgroups of ", who);
   // Each map must be written in one write(2).
-  if (!uids.empty()) TRY_CTX(fs::write_file(dir + "uid_map", format_id_map(uids)), "writing uid_map of ", pid);
-  if (!gids.empty()) TRY_CTX(fs::write_file(dir + "gid_map", format_id_map(gids)), "writing gid_map of ", pid);
+  if (!uids.empty())
+    TRY_CTX(fs::write_file_at(proc_pid_dir, "uid_map", format_id_map(uids)), "writing uid_map of ", who);
+  if (!gids.empty())
+    TRY_CTX(fs::write_file_at(proc_pid_dir, "gid_map", format_id_map(gids)), "writing gid_map of ", who);
   return {};
 }
 

@@ -45,6 +45,17 @@ Result<MountOp> plan_mount(const oci::Spec& spec, const oci::Mount& m, size_t in
     if (m.source.empty()) return Err(0, op.json_path, ".source: a bind mount needs a source");
     op.source = m.source.front() == '/' ? fs::clean(m.source) : fs::clean(fs::join(ctx.bundle, m.source));
     if (!op.uid_mappings.empty() || op.options.idmap) op.options.idmap = true;
+    if (op.options.idmap && op.uid_mappings.empty() && op.gid_mappings.empty()) {
+      // No maps of its own: the container's user namespace's.
+      const oci::Namespace* user = spec.linux ? spec.linux->find_namespace("user") : nullptr;
+      if (!user) return Err(0, op.json_path, ".options: idmap needs uidMappings and gidMappings or a user namespace");
+      if (user->path.empty()) {
+        op.uid_mappings = spec.linux->uid_mappings;
+        op.gid_mappings = spec.linux->gid_mappings;
+      } else {
+        op.idmap_userns_path = user->path;
+      }
+    }
     return op;
   }
   if (!m.uid_mappings.empty() || op.options.idmap)
@@ -108,6 +119,13 @@ void plan_dev(const oci::Spec& spec, Plan& plan) {
 }
 
 }  // namespace
+
+std::vector<int> Plan::inherited_fds() const {
+  std::vector<int> fds;
+  for (const MountOp& op : mounts)
+    if (op.idmapped_tree && *op.idmapped_tree) fds.push_back(op.idmapped_tree->get());
+  return fds;
+}
 
 std::vector<DeviceNode> default_devices() {
   return {

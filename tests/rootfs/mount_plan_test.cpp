@@ -289,6 +289,31 @@ TEST(MountPlan, RootAndProcessSettings) {
   EXPECT_EQ(p.rootfs, "/bundle/rootfs");
 }
 
+TEST(MountPlan, IdmapTakesTheMountsMapsOrElseTheUserNamespaces) {
+  const std::vector<oci::IdMapping> own{{0, 5000, 10}}, container{{0, 100000, 65536}};
+  oci::Mount with_maps{"/a", "bind", "/src", {"bind", "idmap"}, own, own};
+  oci::Mount without{"/b", "bind", "/src", {"rbind", "ridmap"}};
+  auto s = spec_with({with_maps, without}, {{"mount", ""}, {"user", ""}});
+  s.linux->uid_mappings = container;
+  s.linux->gid_mappings = container;
+  Plan p = plan_of(s);
+  EXPECT_TRUE(p.mounts[0].options.idmap);
+  EXPECT_EQ(p.mounts[0].uid_mappings, own);
+  EXPECT_TRUE(p.mounts[1].options.recursive_idmap);
+  EXPECT_EQ(p.mounts[1].uid_mappings, container);
+  EXPECT_EQ(p.mounts[1].gid_mappings, container);
+  EXPECT_TRUE(p.mounts[1].idmap_userns_path.empty());
+  // A joined user namespace: its maps, through its path.
+  Plan joined = plan_of(spec_with({without}, {{"mount", ""}, {"user", "/proc/7/ns/user"}}));
+  EXPECT_TRUE(joined.mounts[0].uid_mappings.empty());
+  EXPECT_EQ(joined.mounts[0].idmap_userns_path, "/proc/7/ns/user");
+  // Neither: nothing to map with.
+  EXPECT_EQ(plan_error(spec_with({without})),
+            "$.mounts[0].options: idmap needs uidMappings and gidMappings or a user namespace");
+  // Nothing is opened while planning.
+  EXPECT_TRUE(p.inherited_fds().empty());
+}
+
 // root.path, relative to the bundle or absolute, is what the plan mounts.
 class BundleRoot : public ::testing::Test {
  protected:
