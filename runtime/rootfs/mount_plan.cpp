@@ -157,7 +157,8 @@ Result<Plan> make_plan(const oci::Spec& spec, const std::string& rootfs, const P
     plan.mounts.push_back(std::move(op));
   }
   plan_dev(spec, plan);
-  plan.bind_devices = has_namespace(spec, "user", false);
+  plan.user_namespace = has_namespace(spec, "user", false);
+  plan.bind_devices = plan.user_namespace;
   plan.cgroup_namespace = has_namespace(spec, "cgroup", true);
   if (spec.linux) {
     for (const auto& p : spec.linux->masked_paths) plan.masked_paths.push_back(fs::clean(p));

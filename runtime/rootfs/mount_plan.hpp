@@ -85,6 +85,7 @@ struct Plan {
   std::vector<MountOp> mounts;
   bool setup_dev = false;          // /dev is ours: create the default nodes and links
   std::vector<DeviceNode> devices;  // defaults (when setup_dev) plus linux.devices
+  bool user_namespace = false;      // the init runs in a user namespace (new or joined)
   bool bind_devices = false;        // user namespace: bind host nodes instead of mknod
   std::vector<Symlink> symlinks;
   std::vector<std::string> masked_paths, readonly_paths;

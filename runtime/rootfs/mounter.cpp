@@ -107,6 +107,10 @@ Result<UniqueFd> Mounter::make_bind(const MountOp& op) {
       if (!tree) return ErrnoErr(where(op), ": the id-mapped tree");
       return tree;
     }
+    // Inside a user namespace we have no privilege over the source's
+    // filesystem: only trees the runtime made before clone would do.
+    if (plan_.user_namespace)
+      return Err(EOPNOTSUPP, where(op), ": id-mapped mounts are not supported in a container with a user namespace");
     // Our own procfs: the host's /proc does not show our children's pids
     // when we are in a new pid namespace.
     MountOp proc_op;
