@@ -83,6 +83,11 @@ Result<> open_join_fds(NamespacePlan& plan) {
 Result<> join_namespaces(const NamespacePlan& plan) {
   for (const auto& j : plan.joins) {
     if (::setns(j.fd.get(), j.flag) < 0) return ErrnoErr("joining ", j.type, " namespace ", j.path);
+    // Our host ids mean nothing in a joined user namespace (files created
+    // for the rootfs would fail with EOVERFLOW): become its root, as a new
+    // user namespace's init does.
+    if (j.flag == CLONE_NEWUSER && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0))
+      return ErrnoErr("becoming root in the user namespace ", j.path);
   }
   return {};
 }
@@ -146,11 +151,18 @@ std::string format_id_map(const std::vector<oci::IdMapping>& maps) {
 
 Result<> write_id_maps(pid_t pid, const std::vector<oci::IdMapping>& uids, const std::vector<oci::IdMapping>& gids,
                        bool deny_setgroups) {
-  const std::string dir = cat("/proc/", pid, "/");
-  if (deny_setgroups) TRY_CTX(fs::write_file(dir + "setgroups", "deny"), "writing setgroups of ", pid);
+  TRY_ASSIGN(auto dir, fs::open_dir(cat("/proc/", pid)));
+  return write_id_maps_at(dir.get(), std::to_string(pid), uids, gids, deny_setgroups);
+}
+
+Result<> write_id_maps_at(int proc_pid_dir, const std::string& who, const std::vector<oci::IdMapping>& uids,
+                          const std::vector<oci::IdMapping>& gids, bool deny_setgroups) {
+  if (deny_setgroups) TRY_CTX(fs::write_file_at(proc_pid_dir, "setgroups", "deny"), "writing setgroups of ", who);
   // Each map must be written in one write(2).
-  if (!uids.empty()) TRY_CTX(fs::write_file(dir + "uid_map", format_id_map(uids)), "writing uid_map of ", pid);
-  if (!gids.empty()) TRY_CTX(fs::write_file(dir + "gid_map", format_id_map(gids)), "writing gid_map of ", pid);
+  if (!uids.empty())
+    TRY_CTX(fs::write_file_at(proc_pid_dir, "uid_map", format_id_map(uids)), "writing uid_map of ", who);
+  if (!gids.empty())
+    TRY_CTX(fs::write_file_at(proc_pid_dir, "gid_map", format_id_map(gids)), "writing gid_map of ", who);
   return {};
 }
 

@@ -66,6 +66,10 @@ Result<> join_namespaces_of(int pidfd, pid_t pid, int flags);
 // Runtime side: /proc/<pid>/{setgroups,uid_map,gid_map}.
 Result<> write_id_maps(pid_t pid, const std::vector<oci::IdMapping>& uids, const std::vector<oci::IdMapping>& gids,
                        bool deny_setgroups);
+// The same through an open /proc/<pid> directory (of whichever procfs
+// shows that pid); who names the process in errors.
+Result<> write_id_maps_at(int proc_pid_dir, const std::string& who, const std::vector<oci::IdMapping>& uids,
+                          const std::vector<oci::IdMapping>& gids, bool deny_setgroups);
 std::string format_id_map(const std::vector<oci::IdMapping>& maps);
 
 }  // namespace rt::process

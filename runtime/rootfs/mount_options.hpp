@@ -40,7 +40,7 @@ struct MountOptions {
 Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);
 
 // Every option name ocirun applies (for `features`), sorted; idmap and ridmap
-// are recognised but refused, so they are left out.
+// are left out while they work only for containers without a user namespace.
 std::vector<std::string> known_mount_options();
 
 }  // namespace rt::rootfs

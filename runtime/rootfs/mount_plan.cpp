@@ -45,6 +45,17 @@ Result<MountOp> plan_mount(const oci::Spec& spec, const oci::Mount& m, size_t in
     if (m.source.empty()) return Err(0, op.json_path, ".source: a bind mount needs a source");
     op.source = m.source.front() == '/' ? fs::clean(m.source) : fs::clean(fs::join(ctx.bundle, m.source));
     if (!op.uid_mappings.empty() || op.options.idmap) op.options.idmap = true;
+    if (op.options.idmap && op.uid_mappings.empty() && op.gid_mappings.empty()) {
+      // No maps of its own: the container's user namespace's.
+      const oci::Namespace* user = spec.linux ? spec.linux->find_namespace("user") : nullptr;
+      if (!user) return Err(0, op.json_path, ".options: idmap needs uidMappings and gidMappings or a user namespace");
+      if (user->path.empty()) {
+        op.uid_mappings = spec.linux->uid_mappings;
+        op.gid_mappings = spec.linux->gid_mappings;
+      } else {
+        op.idmap_userns_path = user->path;
+      }
+    }
     return op;
   }
   if (!m.uid_mappings.empty() || op.options.idmap)
@@ -109,6 +120,13 @@ void plan_dev(const oci::Spec& spec, Plan& plan) {
 
 }  // namespace
 
+std::vector<int> Plan::inherited_fds() const {
+  std::vector<int> fds;
+  for (const MountOp& op : mounts)
+    if (op.idmapped_tree && *op.idmapped_tree) fds.push_back(op.idmapped_tree->get());
+  return fds;
+}
+
 std::vector<DeviceNode> default_devices() {
   return {
       {"/dev/null", 'c', 1, 3, 0666, 0, 0},    {"/dev/zero", 'c', 1, 5, 0666, 0, 0},
@@ -139,7 +157,8 @@ Result<Plan> make_plan(const oci::Spec& spec, const std::string& rootfs, const P
     plan.mounts.push_back(std::move(op));
   }
   plan_dev(spec, plan);
-  plan.bind_devices = has_namespace(spec, "user", false);
+  plan.user_namespace = has_namespace(spec, "user", false);
+  plan.bind_devices = plan.user_namespace;
   plan.cgroup_namespace = has_namespace(spec, "cgroup", true);
   if (spec.linux) {
     for (const auto& p : spec.linux->masked_paths) plan.masked_paths.push_back(fs::clean(p));

@@ -6,11 +6,13 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "oci/spec.hpp"
 #include "runtime/base/error.hpp"
+#include "runtime/base/unique_fd.hpp"
 #include "runtime/rootfs/mount_options.hpp"
 
 namespace rt::rootfs {
@@ -27,7 +29,13 @@ struct MountOp {
   std::string destination;  // absolute and clean, inside the container
   std::string fstype;
   MountOptions options;
-  std::vector<oci::IdMapping> uid_mappings, gid_mappings;  // idmapped bind
+  // idmap: the maps the mount takes (its own, or else the container's), or
+  // the joined user namespace whose maps it takes.
+  std::vector<oci::IdMapping> uid_mappings, gid_mappings;
+  std::string idmap_userns_path;
+  // idmap: the detached, id-mapped tree made by the runtime before clone
+  // (idmap.hpp); null when the init is to make it.
+  std::shared_ptr<UniqueFd> idmapped_tree;
   std::string json_path;    // "$.mounts[3]", for errors
   // proc and sysfs must land on a real directory: a symlink there is refused
   // (a hostile image could otherwise redirect them).
@@ -77,12 +85,17 @@ struct Plan {
   std::vector<MountOp> mounts;
   bool setup_dev = false;          // /dev is ours: create the default nodes and links
   std::vector<DeviceNode> devices;  // defaults (when setup_dev) plus linux.devices
+  bool user_namespace = false;      // the init runs in a user namespace (new or joined)
   bool bind_devices = false;        // user namespace: bind host nodes instead of mknod
   std::vector<Symlink> symlinks;
   std::vector<std::string> masked_paths, readonly_paths;
   bool console = false;             // process.terminal: /dev/console for the pty
   bool cgroup_namespace = false;    // a new cgroup namespace: cgroupfs shows our cgroup as root
   CgroupView cgroups;
+
+  // The fds the runtime opened for the init (the id-mapped trees): the init
+  // must keep them open until the mounts are made.
+  std::vector<int> inherited_fds() const;
 };
 
 struct PlanContext {

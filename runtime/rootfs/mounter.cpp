@@ -9,6 +9,7 @@
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/rootfs/copy_tree.hpp"
+#include "runtime/rootfs/idmap.hpp"
 #include "runtime/rootfs/safe_path.hpp"
 #include "runtime/sys/raw.hpp"
 
@@ -33,6 +34,13 @@ std::string fs_context_messages(int fsfd) {
     out += trim(line);
   }
   return out;
+}
+
+bool device_matches(const DeviceNode& dev, const struct stat& st) {
+  if (dev.type == 'p') return S_ISFIFO(st.st_mode);
+  const bool type_ok = dev.type == 'b' ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode);
+  return type_ok && major(st.st_rdev) == static_cast<unsigned>(dev.major) &&
+         minor(st.st_rdev) == static_cast<unsigned>(dev.minor);
 }
 
 }  // namespace
@@ -92,8 +100,24 @@ Result<UniqueFd> Mounter::make_filesystem(const MountOp& op, const std::string& 
 }
 
 Result<UniqueFd> Mounter::make_bind(const MountOp& op) {
-  if (op.options.idmap)
-    return Err(EOPNOTSUPP, where(op), ": id-mapped bind mounts are not available in this build");
+  if (op.options.idmap) {
+    if (op.idmapped_tree && *op.idmapped_tree) {
+      // Made by the runtime before clone: take it over (close-on-exec).
+      UniqueFd tree(::fcntl(op.idmapped_tree->get(), F_DUPFD_CLOEXEC, 0));
+      if (!tree) return ErrnoErr(where(op), ": the id-mapped tree");
+      return tree;
+    }
+    // Inside a user namespace we have no privilege over the source's
+    // filesystem: only trees the runtime made before clone would do.
+    if (plan_.user_namespace)
+      return Err(EOPNOTSUPP, where(op), ": id-mapped mounts are not supported in a container with a user namespace");
+    // Our own procfs: the host's /proc does not show our children's pids
+    // when we are in a new pid namespace.
+    MountOp proc_op;
+    proc_op.json_path = where(op);
+    TRY_ASSIGN(auto proc, make_filesystem(proc_op, "proc", "proc", {}));
+    return open_idmapped_tree(sys_, op, proc.get());
+  }
   unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op.options.recursive_bind ? AT_RECURSIVE : 0);
   UniqueFd tree(sys_.open_tree(AT_FDCWD, op.source.c_str(), flags));
   if (!tree) return ErrnoErr(where(op), ": bind source ", op.source);
@@ -227,6 +251,13 @@ Result<> Mounter::create_device(const DeviceNode& dev) {
     op.json_path = what;
     UniqueFd tree(sys_.open_tree(AT_FDCWD, dev.path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
     if (!tree) return ErrnoErr(what, ": binding the host's node");
+    // The host's node must be the configured device, not whatever the
+    // host has at that path.
+    struct stat st {};
+    if (::fstat(tree.get(), &st) < 0) return ErrnoErr(what, ": stat the host's node");
+    if (!device_matches(dev, st))
+      return Err(EINVAL, what, ": the host's node at this path is not ", dev.type, " ", dev.major, ":", dev.minor,
+                 " (a user namespace can only bind the host's nodes)");
     return attach(tree.get(), op, false);
   }
   TRY_ASSIGN(auto pn, with_context(open_parent_in_root(root_.get(), dev.path, true), what));

@@ -23,10 +23,18 @@ std::vector<std::string> components(std::string_view path) {
   return out;
 }
 
-// Userspace RESOLVE_IN_ROOT for kernels without openat2: walk component by
-// component with O_NOFOLLOW, expanding symlinks ourselves, clamping ".." at
-// the root.
-Result<UniqueFd> walk_in_root(int root_fd, std::string_view path, int flags, unsigned resolve) {
+// What a walk creates when a component is missing.
+enum class Create { kNothing, kDirectories, kDirectoriesAndFile };
+
+// Userspace RESOLVE_IN_ROOT: walk component by component with O_NOFOLLOW,
+// expanding symlinks ourselves (an absolute target restarts at the root),
+// clamping ".." at the root. Used on kernels without openat2, and to create
+// what is missing: a dangling symlink in the image (/etc/resolv.conf ->
+// ../run/..., /var/run -> /run) is followed and its target created inside
+// the rootfs, which openat2 alone cannot do.
+// Directories are created with dir_mode, the file with file_mode.
+Result<UniqueFd> walk_in_root(int root_fd, std::string_view path, int flags, unsigned resolve,
+                              Create create = Create::kNothing, mode_t dir_mode = 0755, mode_t file_mode = 0644) {
   std::vector<std::string> todo = components(path);
   std::reverse(todo.begin(), todo.end());
   std::vector<UniqueFd> stack;  // open directories below the root
@@ -41,12 +49,24 @@ Result<UniqueFd> walk_in_root(int root_fd, std::string_view path, int flags, uns
     }
     const bool last = todo.empty();
     UniqueFd next(::openat(current(), comp.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-    if (!next) return ErrnoErr("open ", path);
+    if (!next && errno == ENOENT && create != Create::kNothing) {
+      // Create it (never through a symlink: mkdirat and O_EXCL do not follow
+      // one in the last component), then look at it again.
+      const bool file = last && create == Create::kDirectoriesAndFile;
+      int made = file ? ::openat(current(), comp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+                                 file_mode)
+                      : ::mkdirat(current(), comp.c_str(), dir_mode);
+      if (made < 0 && errno != EEXIST) return ErrnoErr("create ", path, " in the container's rootfs");
+      if (file && made >= 0) ::close(made);
+      todo.push_back(std::move(comp));
+      continue;
+    }
+    if (!next) return ErrnoErr("open ", path, " in the container's rootfs");
     struct stat st {};
     if (::fstat(next.get(), &st) < 0) return ErrnoErr("stat ", path);
     if (S_ISLNK(st.st_mode) && (!last || !(flags & O_NOFOLLOW))) {
       if (resolve & kResolveNoSymlinks) return Err(ELOOP, "open ", path, ": symlink in path");
-      if (++links > 40) return Err(ELOOP, "open ", path);
+      if (++links > 40) return Err(ELOOP, "open ", path, ": too many symlinks");
       char buf[4096];
       ssize_t n = ::readlinkat(next.get(), "", buf, sizeof buf - 1);
       if (n < 0) return ErrnoErr("readlink in ", path);
@@ -57,6 +77,7 @@ Result<UniqueFd> walk_in_root(int root_fd, std::string_view path, int flags, uns
       continue;
     }
     if (last) {
+      if ((flags & O_DIRECTORY) && !S_ISDIR(st.st_mode)) return Err(ENOTDIR, "open ", path);
       if ((flags & O_PATH) && !(flags & O_DIRECTORY)) return next;
       UniqueFd fd(::openat(current(), comp.c_str(), (flags | O_NOFOLLOW | O_CLOEXEC) & ~O_CREAT));
       if (!fd) return ErrnoErr("open ", path);
@@ -109,28 +130,14 @@ Result<ParentAndName> open_parent_in_root(int root_fd, std::string_view path, bo
 
 Result<UniqueFd> mkdir_all_in_root(int root_fd, std::string_view path, mode_t mode) {
   auto existing = open_in_root(root_fd, path, O_PATH | O_DIRECTORY);
-  if (existing) return existing;
-  if (existing.error().errnum != ENOENT) return existing;
-  // Create one level at a time; each parent is re-resolved inside the root,
-  // and mkdirat never follows a symlink in its last component.
-  std::string prefix;
-  for (const auto& comp : components(fs::clean(cat("/", path)))) {
-    TRY_ASSIGN(auto parent, open_in_root(root_fd, prefix.empty() ? "/" : prefix, O_PATH | O_DIRECTORY));
-    prefix += "/" + comp;
-    if (::mkdirat(parent.get(), comp.c_str(), mode) < 0 && errno != EEXIST)
-      return ErrnoErr("mkdir ", prefix, " in the container's rootfs");
-  }
-  return open_in_root(root_fd, path, O_PATH | O_DIRECTORY);
+  if (existing || existing.error().errnum != ENOENT) return existing;
+  return walk_in_root(root_fd, path, O_PATH | O_DIRECTORY, kResolveDefault, Create::kDirectories, mode);
 }
 
 Result<UniqueFd> create_file_in_root(int root_fd, std::string_view path, mode_t mode) {
   auto existing = open_in_root(root_fd, path, O_PATH);
-  if (existing) return existing;
-  if (existing.error().errnum != ENOENT) return existing;
-  TRY_ASSIGN(auto pn, open_parent_in_root(root_fd, path, true));
-  UniqueFd f(::openat(pn.parent.get(), pn.name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode));
-  if (!f && errno != EEXIST) return ErrnoErr("create ", path, " in the container's rootfs");
-  return open_in_root(root_fd, path, O_PATH);
+  if (existing || existing.error().errnum != ENOENT) return existing;
+  return walk_in_root(root_fd, path, O_PATH, kResolveDefault, Create::kDirectoriesAndFile, 0755, mode);
 }
 
 }  // namespace rt::rootfs
