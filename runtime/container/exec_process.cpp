@@ -73,6 +73,7 @@ Result<oci::Process> exec_process(const oci::Process* container_process, const E
   } else {
     if (flags.args.empty()) return Err(0, "process args cannot be empty: give a command or --process");
     if (container_process) p = *container_process;
+    else p.cwd = "/";  // a container created without a process
     // Settings of the container's process that only concern its init.
     p.oom_score_adj.reset();
     p.console_size.reset();

@@ -10,7 +10,11 @@
 #include "runtime/hooks/hooks.hpp"
 
 namespace rt::container {
+
 Result<> start_created(ContainerDir& dir, const ContainerState& state) {
+  TRY_ASSIGN(auto spec, read_saved_config(dir));
+  // runtime.md: a container created without a process cannot be started.
+  if (!spec.process) return Err(0, "cannot start container ", state.id, ": $.process is not set in its config");
   // O_NONBLOCK: with no reader (init died) open fails with ENXIO at once.
   UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fifo) {
@@ -22,7 +26,6 @@ Result<> start_created(ContainerDir& dir, const ContainerState& state) {
   // Gone: the container now reads as running.
   if (::unlinkat(dir.fd(), kExecFifo, 0) < 0) return ErrnoErr("removing ", dir.path(), "/", kExecFifo);
 
-  TRY_ASSIGN(auto spec, read_saved_config(dir));
   if (spec.hooks && !spec.hooks->poststart.empty()) {
     oci::State st{oci::kSpecVersion, state.id, "running", state.pid, state.bundle, state.annotations};
     TRY(hooks::run_all("poststart", spec.hooks->poststart, oci::to_json(st, oci::StateFormat::kOci)));

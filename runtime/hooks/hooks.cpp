@@ -1,4 +1,5 @@
 #include "runtime/hooks/hooks.hpp"
+#include "runtime/base/proc.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -37,6 +38,8 @@ int64_t now_ms() {
   ::dup2(output_fd, 1);
   ::dup2(output_fd, 2);
   ::close_range(3, ~0U, 0);
+  // Its own process group, so a timeout kills whatever it started too.
+  ::setpgid(0, 0);
   sigset_t all;
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);
@@ -49,11 +52,6 @@ int64_t now_ms() {
   _exit(127);
 }
 
-std::string describe_status(int status) {
-  if (WIFEXITED(status)) return cat("exit status ", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return cat("killed by signal ", WTERMSIG(status));
-  return "abnormal termination";
-}
 
 }  // namespace
 
@@ -108,6 +106,7 @@ Result<> run_one(std::string_view kind, size_t index, const oci::Hook& hook, std
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) {
       timed_out = true;
+      ::kill(-pid, SIGKILL);
       ::kill(pid, SIGKILL);
       break;
     }
@@ -122,7 +121,7 @@ Result<> run_one(std::string_view kind, size_t index, const oci::Hook& hook, std
   if (timed_out) return Err(ETIMEDOUT, what, ": timed out after ", *hook.timeout, "s");
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
   std::string detail(trim(captured));
-  return Err(0, what, " failed: ", describe_status(status), detail.empty() ? "" : ": ", detail);
+  return Err(0, what, " failed: ", proc::describe_wait_status(status), detail.empty() ? "" : ": ", detail);
 }
 
 Result<> run_all(std::string_view kind, const std::vector<oci::Hook>& hooks, std::string_view state_json) {

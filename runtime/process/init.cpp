@@ -132,8 +132,8 @@ Result<> Init::configure_system() {
   if (!s.domainname.empty() && ::setdomainname(s.domainname.data(), s.domainname.size()) < 0)
     return ErrnoErr("$.domainname: setdomainname");
   if (!c_.no_new_keyring) TRY(join_session_keyring(c_.id));
-  const oci::Process& p = *s.process;
-  if (p.terminal) {
+  if (s.process && s.process->terminal) {
+    const oci::Process& p = *s.process;
     if (c_.console_socket_fd < 0) return Err(EINVAL, "$.process.terminal: a terminal needs a console socket");
     TRY_ASSIGN(auto pty, console::open_container_pty(p.console_size, c_.rootfs.own_mount_namespace));
     TRY(console::send_master(c_.console_socket_fd, pty));
@@ -150,6 +150,7 @@ Result<> Init::hand_over_seccomp_fd(const UniqueFd& fd) {
 }
 
 Result<> Init::prepare_process() {
+  if (!c_.spec->process) return {};
   TRY_ASSIGN(executable_, prepare_user_process(*c_.spec->process, c_.security, c_.env,
                                                [this](const UniqueFd& fd) { return hand_over_seccomp_fd(fd); }));
   return {};
@@ -180,6 +181,8 @@ Result<> Init::wait_for_start() {
 }
 
 [[noreturn]] void Init::exec_process() {
+  // `start` refuses a container without a process; nothing else opens the fifo.
+  if (!c_.spec->process) fail(Error{0, "$.process: the container has no process to start"});
   const oci::Process& p = *c_.spec->process;
   if (c_.spec->hooks && !c_.spec->hooks->start_container.empty()) {
     if (auto r = hooks::run_all("startContainer", c_.spec->hooks->start_container, state_json("created")); !r)
