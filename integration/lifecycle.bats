@@ -311,3 +311,35 @@ line" "$(printf 'x%.0s' {1..256})"; do
   ocirun delete --force n1
   [ ! -e "$STATE_ROOT/n1" ]
 }
+
+@test "lifecycle: NOTIFY_SOCKET: run in the foreground forwards READY=1 while it waits" {
+  "$OCITEST" notify-listen "$BUNDLE/host.sock" "$BUNDLE/notified" &
+  listener=$!
+  sleep 0.1
+  set_args sh -c 'ocitest sd-notify READY=1; sleep 0.5; exit 3'
+  local rc=0
+  NOTIFY_SOCKET="$BUNDLE/host.sock" "$OCIRUN" --root "$STATE_ROOT" run n2 </dev/null >"$BUNDLE/run.out" 2>&1 || rc=$?
+  kill "$listener"
+  cat "$BUNDLE/run.out" "$BUNDLE/notified"
+  [ "$rc" -eq 3 ]
+  run cat "$BUNDLE/notified"
+  [ "${lines[0]}" = "READY=1" ]
+  [[ "${lines[1]}" == MAINPID=* ]]
+  [ ! -e "$STATE_ROOT/n2" ]
+}
+
+@test "lifecycle: --console-socket gets exactly one fd, the pty master, and the pty name" {
+  update_config '.process.terminal = true'
+  set_args sh -c 'tty; read line; echo "got $line"'
+  "$OCITEST" recvtty "$BUNDLE/console.sock" $'typed\n' >"$BUNDLE/tty.out" 2>"$BUNDLE/tty.err" &
+  local receiver=$!
+  for _ in $(seq 50); do [ -S "$BUNDLE/console.sock" ] && break; sleep 0.05; done
+  create_container --console-socket "$BUNDLE/console.sock" c1
+  ocirun start c1
+  wait "$receiver"
+  cat "$BUNDLE/tty.err" "$BUNDLE/tty.out"
+  grep -q '^pty /dev/pts/' "$BUNDLE/tty.err"
+  grep -q '^/dev/pts/' "$BUNDLE/tty.out"
+  grep -q 'got typed' "$BUNDLE/tty.out"
+  ocirun delete --force c1
+}

@@ -48,10 +48,11 @@ Result<int> run(const Context& ctx, RunOptions o) {
     tty.emplace(std::move(master));
   }
   console_theirs.reset();
+  TRY_ASSIGN(auto notify, NotifyProxy::bind(created.dir));
   auto started = start_created(created.dir, created.state);
   // Let other commands (kill, delete --force) act while it runs.
   created.dir.unlock();
-  Result<int> code = started ? supervise(created.state.pid, tty ? &*tty : nullptr) : ErrFrom(started.error());
+  Result<int> code = started ? supervise(created.state.pid, tty ? &*tty : nullptr, notify ? &*notify : nullptr) : ErrFrom(started.error());
   tty.reset();
   sigprocmask(SIG_SETMASK, &original, nullptr);
   if (!o.keep) {

@@ -14,7 +14,7 @@
 
 namespace rt::container {
 
-Result<int> supervise(pid_t pid_to_wait, console::TerminalProxy* tty) {
+Result<int> supervise(pid_t pid_to_wait, console::TerminalProxy* tty, NotifyProxy* notify) {
   sigset_t set;
   sigfillset(&set);
   UniqueFd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
@@ -24,16 +24,23 @@ Result<int> supervise(pid_t pid_to_wait, console::TerminalProxy* tty) {
   bool output_open = tty != nullptr;
   std::optional<int> status;
   while (!status) {
-    pollfd fds[4] = {{sfd.get(), POLLIN, 0},
+    pollfd fds[5] = {{sfd.get(), POLLIN, 0},
                      {pidfd.get(), POLLIN, 0},
                      {input_open ? STDIN_FILENO : -1, POLLIN, 0},
-                     {output_open ? tty->master_fd() : -1, POLLIN, 0}};
-    if (::poll(fds, 4, -1) < 0) {
+                     {output_open ? tty->master_fd() : -1, POLLIN, 0},
+                     {notify ? notify->fd() : -1, POLLIN, 0}};
+    if (::poll(fds, 5, -1) < 0) {
       if (errno == EINTR) continue;
       return ErrnoErr("poll");
     }
     if (fds[2].revents) input_open = tty->pump_input();
     if (fds[3].revents) output_open = tty->pump_output();
+    if (fds[4].revents) {
+      // Once READY is forwarded the socket has done its job.
+      auto ready = notify->forward_if_ready(pid_to_wait);
+      if (!ready) log::warn(ready.error().to_string());
+      if (!ready || *ready) notify = nullptr;
+    }
     if (fds[0].revents) {
       signalfd_siginfo si{};
       if (::read(sfd.get(), &si, sizeof si) != sizeof si) continue;
