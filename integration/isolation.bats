@@ -611,3 +611,33 @@ rootfs_on_shared_mount() {
 @test "isolation: with a rootfs on a shared mount the container's mounts stay off the host (rshared)" {
   rootfs_on_shared_mount rshared
 }
+
+@test "isolation: with a cgroup namespace the container's cgroup is its root; without one it sees its path" {
+  set_args sh -c 'cat /proc/self/cgroup; cat /proc/self/mountinfo'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # Every hierarchy shows "/" as our cgroup, and is mounted from its root.
+  ! grep -E '^[0-9]+:[^:]*:/.+' <<<"$output"
+  [ "$(mount_line /sys/fs/cgroup/memory | awk '{print $4}')" = "/" ]
+  [ "$(mount_line /sys/fs/cgroup/unified | awk '{print $4}')" = "/" ]
+
+  update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
+  ID=$ID-shared run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  grep -E "^[0-9]+:memory:/.*$ID-shared\$" <<<"$output"
+  # The container's own cgroup directory is what is mounted.
+  [[ "$(mount_line /sys/fs/cgroup/memory | awk '{print $4}')" == */"$ID-shared" ]]
+}
+
+@test "isolation: hostname and domainname are set in the new uts namespace" {
+  update_config '.hostname = "box-name" | .domainname = "box.domain"'
+  set_args sh -c 'hostname; cat /proc/sys/kernel/domainname'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "box-name" ]
+  [ "${lines[1]}" = "box.domain" ]
+  [ "$(hostname)" != "box-name" ]
+}
