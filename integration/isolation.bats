@@ -455,11 +455,12 @@ propagation_case() {
   [[ "$(grep ^root: <<<"$output")" != *" master:"* && "$(grep ^root: <<<"$output")" != *" shared:"* ]]
 }
 
-@test "isolation: rshared rootfs propagation makes the container's / shared, still not with the host" {
+@test "isolation: rshared rootfs propagation carries mounts under a shared volume both ways" {
   propagation_case rshared
   echo "$output"
   [[ "$output" == *"host-to-container yes"* ]]
-  [[ "$output" == *"container-to-host no"* ]]
+  [[ "$output" == *"container-to-host yes"* ]]
+  [ -e "$HOST_DIR/from-container/mark" ]
   [[ "$(grep ^root: <<<"$output")" == *" shared:"* ]]
 }
 
@@ -579,4 +580,64 @@ make_idmap_source() {
   [ "${lines[2]}" = "/run/plain/by-root 65534:65534" ]
   [ "${lines[3]}" = "created" ]
   [ "$(stat -c %u:%g "$HOST_DIR/new")" = "0:0" ]
+}
+
+# A rootfs inside a host mount that is shared: the container's own mounts
+# (its rootfs, /proc, /dev...) must not propagate to the host, whatever the
+# rootfs propagation.
+rootfs_on_shared_mount() {
+  make_bind_source
+  cp -a "$TEST_ROOTFS" "$HOST_DIR/rootfs"
+  update_config ".root.path = \"$HOST_DIR/rootfs\""
+  [ -z "$1" ] || update_config ".linux.rootfsPropagation = \"$1\""
+  run_detached "$ID" || { cat "$OCIRUN_ERR"; return 1; }
+  local leaked
+  leaked=$(grep " $HOST_DIR/rootfs" /proc/self/mountinfo || true)
+  [ -z "$leaked" ] || { echo "on the host: $leaked"; return 1; }
+}
+
+@test "isolation: with a rootfs on a shared mount the container's mounts stay off the host (default)" {
+  rootfs_on_shared_mount ""
+}
+
+@test "isolation: with a rootfs on a shared mount the container's mounts stay off the host (slave)" {
+  rootfs_on_shared_mount slave
+}
+
+@test "isolation: with a rootfs on a shared mount the container's mounts stay off the host (shared)" {
+  rootfs_on_shared_mount shared
+}
+
+@test "isolation: with a rootfs on a shared mount the container's mounts stay off the host (rshared)" {
+  rootfs_on_shared_mount rshared
+}
+
+@test "isolation: with a cgroup namespace the container's cgroup is its root; without one it sees its path" {
+  set_args sh -c 'cat /proc/self/cgroup; cat /proc/self/mountinfo'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # Every hierarchy shows "/" as our cgroup, and is mounted from its root.
+  ! grep -E '^[0-9]+:[^:]*:/.+' <<<"$output"
+  [ "$(mount_line /sys/fs/cgroup/memory | awk '{print $4}')" = "/" ]
+  [ "$(mount_line /sys/fs/cgroup/unified | awk '{print $4}')" = "/" ]
+
+  update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
+  ID=$ID-shared run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  grep -E "^[0-9]+:memory:/.*$ID-shared\$" <<<"$output"
+  # The container's own cgroup directory is what is mounted.
+  [[ "$(mount_line /sys/fs/cgroup/memory | awk '{print $4}')" == */"$ID-shared" ]]
+}
+
+@test "isolation: hostname and domainname are set in the new uts namespace" {
+  update_config '.hostname = "box-name" | .domainname = "box.domain"'
+  set_args sh -c 'hostname; cat /proc/sys/kernel/domainname'
+  run_container
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "box-name" ]
+  [ "${lines[1]}" = "box.domain" ]
+  [ "$(hostname)" != "box-name" ]
 }

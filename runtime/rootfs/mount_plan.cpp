@@ -145,13 +145,16 @@ Result<Plan> make_plan(const oci::Spec& spec, const std::string& rootfs, const P
   // By default nothing the container mounts may propagate to the host.
   const std::string& prop = spec.linux ? spec.linux->rootfs_propagation : std::string();
   const unsigned long requested = propagation_flags(prop);
+  // Applied to "/" of the container's mount namespace before anything is
+  // mounted, as runc does: with "rshared" the copies of the host's shared
+  // mounts stay peers of the host's, so that a volume bound from one carries
+  // mounts made under it back to the host (Kubernetes' Bidirectional). The
+  // container's own mounts stay off the host all the same: the mount holding
+  // the rootfs is made private first (Mounter::prepare_root).
   plan.root_propagation = requested ? requested : MS_SLAVE | MS_REC;
-  // Shared modes are applied to the container's own "/" after pivot_root;
-  // the host's "/" is only ever made slave or private (as runc does).
-  if (requested & (MS_SHARED | MS_UNBINDABLE)) {
-    plan.final_propagation = requested;
-    plan.root_propagation = MS_SLAVE | MS_REC;
-  }
+  // Shared and unbindable modes again on the container's own "/" after
+  // pivot_root (the rootfs is a private mount of its own until then).
+  if (requested & (MS_SHARED | MS_UNBINDABLE)) plan.final_propagation = requested;
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     TRY_ASSIGN(auto op, plan_mount(spec, spec.mounts[i], i, ctx));
     plan.mounts.push_back(std::move(op));

@@ -78,7 +78,7 @@ struct Plan {
   // pivot_root; sharing the runtime's gets a chroot and leaves the
   // propagation of "/" alone.
   bool own_mount_namespace = true;
-  unsigned long root_propagation = 0;  // applied to "/" before anything (MS_* | MS_REC)
+  unsigned long root_propagation = 0;  // applied to "/" before anything (MS_* [| MS_REC])
   unsigned long final_propagation = 0;  // applied to the new "/" after pivot (shared modes)
   bool readonly_root = false;
   bool no_pivot = false;

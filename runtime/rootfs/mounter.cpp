@@ -36,6 +36,31 @@ std::string fs_context_messages(int fsfd) {
   return out;
 }
 
+Result<uint64_t> mount_id(int fd, const std::string& what) {
+  struct statx stx {};
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0) return ErrnoErr("statx ", what);
+  return stx.stx_mnt_id;
+}
+
+// The root directory of the mount that holds fd's directory: walk up while
+// ".." is on the same mount (at a mount's root ".." crosses into the parent
+// mount).
+Result<UniqueFd> mount_root_of(int fd, const std::string& what) {
+  TRY_ASSIGN(const uint64_t id, mount_id(fd, what));
+  UniqueFd current(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  if (!current) return ErrnoErr("dup ", what);
+  for (;;) {
+    UniqueFd up(::openat(current.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!up) return ErrnoErr("finding the mount holding ", what);
+    struct stat here {}, above {};
+    if (::fstat(current.get(), &here) < 0 || ::fstat(up.get(), &above) < 0) return ErrnoErr("stat ", what);
+    if (here.st_dev == above.st_dev && here.st_ino == above.st_ino) return current;  // "/"
+    TRY_ASSIGN(const uint64_t up_id, mount_id(up.get(), what));
+    if (up_id != id) return current;
+    current = std::move(up);
+  }
+}
+
 bool device_matches(const DeviceNode& dev, const struct stat& st) {
   if (dev.type == 'p') return S_ISFIFO(st.st_mode);
   const bool type_ok = dev.type == 'b' ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode);
@@ -52,7 +77,12 @@ Result<> Mounter::prepare_root() {
     return {};
   }
   if (sys_.mount(nullptr, "/", nullptr, plan_.root_propagation, nullptr) < 0)
-    return ErrnoErr("making / ", (plan_.root_propagation & MS_PRIVATE) ? "private" : "slave");
+    return ErrnoErr("setting the propagation of /");
+  // The mount holding the rootfs may still be shared with the host ("/" made
+  // shared, or not recursively slave): made private, neither the bind below
+  // nor anything mounted inside the rootfs can propagate out, and pivot_root
+  // accepts it.
+  TRY(make_rootfs_parent_private());
   // pivot_root needs the rootfs to be a mount point: bind it on itself.
   UniqueFd tree(sys_.open_tree(AT_FDCWD, plan_.rootfs.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
   if (!tree) return ErrnoErr("bind mounting rootfs ", plan_.rootfs);
@@ -60,6 +90,17 @@ Result<> Mounter::prepare_root() {
     return ErrnoErr("bind mounting rootfs ", plan_.rootfs);
   root_.reset(::open(plan_.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_) return ErrnoErr("opening rootfs ", plan_.rootfs);
+  return {};
+}
+
+Result<> Mounter::make_rootfs_parent_private() {
+  UniqueFd dir(::open(plan_.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return ErrnoErr("opening rootfs ", plan_.rootfs);
+  TRY_ASSIGN(auto mount_root, mount_root_of(dir.get(), plan_.rootfs));
+  struct mount_attr attr {};
+  attr.propagation = MS_PRIVATE;
+  if (sys_.mount_setattr(mount_root.get(), "", AT_EMPTY_PATH, &attr) < 0)
+    return ErrnoErr("making the mount holding ", plan_.rootfs, " private");
   return {};
 }
 

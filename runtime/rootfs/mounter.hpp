@@ -1,6 +1,7 @@
 // Executes a rootfs Plan inside the container's new mount namespace.
 //
-//   prepare_root()   "/" made slave (or as configured), rootfs bound on itself
+//   prepare_root()   "/" made slave (or as configured), the mount holding the
+//                    rootfs private, rootfs bound on itself
 //   mount_all()      every mount of the plan, in order, each created detached
 //                    (fsmount / open_tree), configured, then attached with
 //                    move_mount onto a target fd resolved inside the rootfs
@@ -38,6 +39,7 @@ class Mounter {
   Result<> set_attrs(int mount_fd, uint64_t set, uint64_t clr, bool recursive, const std::string& what);
   Result<> apply_propagation(int mount_fd, const MountOp& op);
   Result<> mount_cgroups(const MountOp& op);
+  Result<> make_rootfs_parent_private();
   Result<> create_device(const DeviceNode& dev);
   Result<> mask_path(const std::string& path);
   Result<> make_readonly(const std::string& path);

@@ -192,15 +192,14 @@ TEST(MountPlan, PrivateAndSlaveModesApplyToTheRootBeforeMounting) {
   }
 }
 
-TEST(MountPlan, SharedAndUnbindableModesApplyOnlyToTheContainersOwnRoot) {
+TEST(MountPlan, SharedAndUnbindableModesApplyBeforeMountingAndAgainAfterPivot) {
   for (auto [name, flags] : std::vector<std::pair<std::string, unsigned long>>{
            {"shared", MS_SHARED}, {"rshared", MS_SHARED | MS_REC}, {"unbindable", MS_UNBINDABLE},
            {"runbindable", MS_UNBINDABLE | MS_REC}}) {
     auto s = spec_with({});
     s.linux->rootfs_propagation = name;
     Plan p = plan_of(s);
-    // The host's "/" is never made shared from the container's side.
-    EXPECT_EQ(p.root_propagation, static_cast<unsigned long>(MS_SLAVE | MS_REC)) << name;
+    EXPECT_EQ(p.root_propagation, flags) << name;
     EXPECT_EQ(p.final_propagation, flags) << name;
   }
 }
