@@ -73,8 +73,11 @@ container_pids() {
   # And the root is the container's when it shares our mount namespace.
   teardown_bundle
   setup_bundle ocitest sleep
+  # Without a mount namespace the runtime writes /dev nodes into the rootfs:
+  # a private copy keeps the shared test rootfs clean.
+  cp -a "$TEST_ROOTFS" "$BUNDLE/rootfs"
   update_config '.linux.namespaces = [.linux.namespaces[] | select(.type != "mount")] | .linux.maskedPaths = []
-                 | .linux.readonlyPaths = [] | .mounts = [] | .root.readonly = false'
+                 | .linux.readonlyPaths = [] | .mounts = [] | .root.readonly = false | .root.path = "rootfs"'
   run_detached "$ID"
   exec_in "$ID" sh -c 'ls /bin/ocitest && test ! -e "'"$OCIRUN_SOURCE_DIR"'" && echo contained'
   [ "$status" -eq 0 ]

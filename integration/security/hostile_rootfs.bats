@@ -14,6 +14,8 @@ setup() {
   # A private, writable copy of the test rootfs to make hostile.
   ROOTFS="$BUNDLE/rootfs"
   cp -a "$TEST_ROOTFS" "$ROOTFS"
+  # As an image ships it: /dev empty (the runtime fills it).
+  find "$ROOTFS/dev" -mindepth 1 -delete
   update_config ".root.path = \"rootfs\" | .root.readonly = false"
   HOST_DIR=$(mktemp -d /tmp/ocirun-hostile.XXXXXX)
 }
