@@ -134,11 +134,11 @@ teardown() {
   local doc=$output
   run jq -e '.ociVersionMin == "1.0.0" and .ociVersionMax == "1.3.0" and (.linux | type == "object")' <<<"$doc"
   [ "$status" -eq 0 ]
-  # Every hook point and namespace type; rro is applied, idmap is refused.
+  # Every hook point and namespace type; rro and idmap mounts work.
   [ "$(jq -c .hooks <<<"$doc")" = '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' ]
   [ "$(jq -c .linux.namespaces <<<"$doc")" = '["pid","network","mount","ipc","uts","user","cgroup","time"]' ]
-  jq -e '(.mountOptions | index("rro")) and (.mountOptions | index("idmap") | not)
-         and .linux.mountExtensions.idmap.enabled == false' <<<"$doc"
+  jq -e '(.mountOptions | index("rro")) and (.mountOptions | index("idmap"))
+         and .linux.mountExtensions.idmap.enabled == true' <<<"$doc"
 }
 
 @test "cli: every invalid spec fixture fails create with its exact message and exit 1" {

@@ -549,21 +549,6 @@ make_idmap_source() {
   [ -z "$("$OCIRUN" --root "$STATE_ROOT" list -q)" ]
 }
 
-@test "isolation: idmap in a container with a user namespace fails naming the mount while features does not list it" {
-  "$OCIRUN" features | jq -e '.linux.mountExtensions.idmap.enabled | not' >/dev/null || skip "features: idmap enabled"
-  make_idmap_source
-  run_tmpfs
-  with_userns
-  mounts_add "{destination: \"/run/mapped\", type: \"bind\", source: \"$HOST_DIR\", options: [\"bind\", \"idmap\"]}"
-  run_container
-  echo "$output"
-  [ "$status" -eq 1 ]
-  [[ "$output" == *'$.mounts[8] (/run/mapped): id-mapped mounts are not supported in a container with a user namespace'* ]]
-  [ -z "$("$OCIRUN" --root "$STATE_ROOT" list -q)" ]
-}
-
-# With a user namespace the trees must be made by the runtime before clone
-# (idmap.hpp): `features` advertises idmap once that is wired in.
 @test "isolation: idmap without maps of its own takes the user namespace's: the source's root is the container's root" {
   "$OCIRUN" features | jq -e .linux.mountExtensions.idmap.enabled >/dev/null || skip "features: idmap not enabled"
   make_idmap_source

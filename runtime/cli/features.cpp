@@ -20,6 +20,9 @@ oci::Features collect_features() {
   f.hooks.assign(oci::names::hook_kinds().begin(), oci::names::hook_kinds().end());
   f.linux.namespaces.assign(oci::names::namespace_types().begin(), oci::names::namespace_types().end());
   f.mount_options = rootfs::known_mount_options();
+  // idmap/ridmap work with and without a user namespace (the runtime makes
+  // the trees before clone); containerd and Kubernetes look for this.
+  f.linux.idmap_mounts = true;
   // The cgroup managers built in (features-linux.md: whatever the host has).
   f.linux.cgroup.v1 = f.linux.cgroup.v2 = f.linux.cgroup.rdma = true;
 #ifdef OCIRUN_HAVE_SYSTEMD

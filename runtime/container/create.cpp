@@ -18,6 +18,7 @@
 #include "runtime/container/pid_file.hpp"
 #include "runtime/hooks/hooks.hpp"
 #include "runtime/process/launch.hpp"
+#include "runtime/rootfs/idmap.hpp"
 #include "runtime/security/seccomp.hpp"
 
 namespace rt::container {
@@ -92,6 +93,9 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY_ASSIGN(init.rootfs, rootfs::make_plan(spec, bundle.rootfs, {bundle.dir, o.no_pivot}));
   init.ns = process::plan_namespaces(spec.linux ? &*spec.linux : nullptr);
   TRY(process::open_join_fds(init.ns));
+  // Id-mapped trees are made here: an init in a new user namespace lacks the
+  // privilege over the source filesystem that mount_setattr needs.
+  TRY(rootfs::prepare_idmapped_mounts(init.rootfs));
   // Without a process (runtime.md allows it) the container is only built:
   // `start` refuses it.
   const bool terminal = spec.process && spec.process->terminal;

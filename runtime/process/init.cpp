@@ -197,6 +197,7 @@ void Init::run() {
   std::vector<int> keep = {0, 1, 2, ch_.fd(), c_.exec_fifo_fd, c_.console_socket_fd, log::sink_fd()};
   for (int fd = 3; fd < 3 + c_.preserve_fds; ++fd) keep.push_back(fd);
   for (const auto& j : c_.ns.joins) keep.push_back(j.fd.get());
+  for (int fd : c_.rootfs.inherited_fds()) keep.push_back(fd);
   close_fds_except(std::move(keep));
   auto step = [&](Result<> r) {
     if (r) return;

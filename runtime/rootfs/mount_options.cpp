@@ -173,13 +173,7 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
 
 std::vector<std::string> known_mount_options() {
   std::vector<std::string> names;
-  for (const auto& o : kOptions) {
-    // Applied, but only without a user namespace until the runtime makes the
-    // trees before clone (idmap.hpp): not advertised yet
-    // (containerd and Kubernetes turn features on from this list).
-    if (o.kind == Kind::kIdmap || o.kind == Kind::kRecursiveIdmap) continue;
-    names.emplace_back(o.name);
-  }
+  for (const auto& o : kOptions) names.emplace_back(o.name);
   std::sort(names.begin(), names.end());
   return names;
 }
