@@ -1,5 +1,6 @@
 // start: release the init waiting on exec.fifo, then run poststart hooks.
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "oci/parse.hpp"
@@ -22,6 +23,13 @@ Result<> start_created(ContainerDir& dir, const ContainerState& state) {
     return ErrnoErr("opening ", dir.path(), "/", kExecFifo);
   }
   if (::write(fifo.get(), "0", 1) != 1) return ErrnoErr("writing ", dir.path(), "/", kExecFifo);
+  // The init holds the read end until its execve (close-on-exec), after the
+  // startContainer hooks: POLLERR (no reader left) means the process runs,
+  // or the init died. poststart must come after that (runtime.md).
+  pollfd pfd{fifo.get(), 0, 0};
+  while (!(pfd.revents & (POLLERR | POLLHUP))) {
+    if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) return ErrnoErr("waiting for the container process to start");
+  }
   fifo.reset();
   // Gone: the container now reads as running.
   if (::unlinkat(dir.fd(), kExecFifo, 0) < 0) return ErrnoErr("removing ", dir.path(), "/", kExecFifo);

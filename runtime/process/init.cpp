@@ -168,7 +168,8 @@ Result<> Init::wait_for_start() {
   }
   char byte;
   if (::read(c_.exec_fifo_fd, &byte, 1) < 0) return ErrnoErr("reading exec.fifo");
-  ::close(c_.exec_fifo_fd);
+  // Left open: it is close-on-exec, so `start` sees the fifo lose its reader
+  // once the process runs (and only then runs the poststart hooks).
   return {};
 }
 
