@@ -30,7 +30,7 @@ Result<> kill_and_wait(const ContainerState& s) {
 }
 
 void run_poststop_hooks(const ContainerDir& dir, const ContainerState& s) {
-  auto text = fs::read_file_at(dir.fd(), kConfigFile);
+  auto text = fs::read_regular_file_at(dir.fd(), kConfigFile);
   if (!text) return;
   auto spec = oci::parse_config(*text);
   if (!spec || !spec->hooks || spec->hooks->poststop.empty()) return;

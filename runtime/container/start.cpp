@@ -12,7 +12,7 @@ namespace rt::container {
 namespace {
 
 Result<oci::Spec> read_config_snapshot(const ContainerDir& dir) {
-  TRY_ASSIGN(auto text, fs::read_file_at(dir.fd(), kConfigFile));
+  TRY_ASSIGN(auto text, fs::read_regular_file_at(dir.fd(), kConfigFile));
   auto spec = oci::parse_config(text);
   if (!spec) return Err(0, dir.path(), "/", kConfigFile, ": ", spec.error().to_string());
   return std::move(*spec);
