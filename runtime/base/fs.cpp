@@ -33,6 +33,19 @@ Result<std::string> read_file_at(int dirfd, const std::string& name, size_t max_
   return r;
 }
 
+Result<std::string> read_regular_file_at(int dirfd, const std::string& name, size_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO without a writer would wait forever.
+  UniqueFd fd(::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd) return ErrnoErr("open ", name);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0) return ErrnoErr("stat ", name);
+  if (!S_ISREG(st.st_mode)) return Err(0, name, ": not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) return Err(EFBIG, name, ": larger than ", max_bytes, " bytes");
+  auto r = read_fd(fd.get(), max_bytes);
+  if (!r) return ErrFrom(std::move(r).error().context("read ", name));
+  return r;
+}
+
 Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   return read_file_at(AT_FDCWD, path, max_bytes);
 }

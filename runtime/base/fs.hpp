@@ -16,6 +16,10 @@ inline constexpr size_t kDefaultMaxRead = 64u << 20;  // refuse absurd inputs (6
 Result<std::string> read_file(const std::string& path, size_t max_bytes = kDefaultMaxRead);
 Result<std::string> read_file_at(int dirfd, const std::string& name, size_t max_bytes = kDefaultMaxRead);
 Result<std::string> read_fd(int fd, size_t max_bytes = kDefaultMaxRead);
+// For files a caller hands us (config.json) or that may have been tampered
+// with (state.json): anything but a regular file is refused before reading,
+// so a FIFO cannot block the runtime and a device cannot feed it forever.
+Result<std::string> read_regular_file_at(int dirfd, const std::string& name, size_t max_bytes = kDefaultMaxRead);
 
 // One write(2) of the whole content to an existing file (procfs, cgroupfs,
 // sysctl): these files want the value in a single write.

@@ -1,5 +1,6 @@
 #include "runtime/container/bundle.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "oci/parse.hpp"
@@ -16,7 +17,7 @@ Result<BundleReport> inspect_bundle(const std::string& dir, const oci::ValidateO
   if (::stat(b.dir.c_str(), &st) < 0) return ErrnoErr("bundle ", b.dir);
   if (!S_ISDIR(st.st_mode)) return Err(ENOTDIR, "bundle ", b.dir);
   const std::string config_path = fs::join(b.dir, "config.json");
-  auto text = fs::read_file(config_path, kMaxConfigBytes);
+  auto text = fs::read_regular_file_at(AT_FDCWD, config_path, kMaxConfigBytes);
   if (!text) {
     if (text.error().errnum == EFBIG)
       return Err(0, config_path, ": larger than ", kMaxConfigBytes >> 20, " MiB, refusing to parse it");
@@ -44,7 +45,7 @@ Result<Bundle> load_bundle(const std::string& dir, const oci::ValidateOptions& o
 }
 
 Result<oci::Spec> read_saved_config(const ContainerDir& dir) {
-  TRY_ASSIGN(auto text, fs::read_file_at(dir.fd(), kConfigFile));
+  TRY_ASSIGN(auto text, fs::read_regular_file_at(dir.fd(), kConfigFile));
   auto spec = oci::parse_config(text);
   if (!spec) return Err(0, dir.path(), "/", kConfigFile, ": ", spec.error().to_string());
   return std::move(*spec);

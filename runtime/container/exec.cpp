@@ -51,7 +51,7 @@ Result<> check_console(const ExecOptions& o, bool terminal) {
 
 Result<std::string> read_process_file(const std::string& path) {
   if (path.empty()) return std::string();
-  TRY_ASSIGN(auto text, with_context(fs::read_file(path), "reading --process ", path));
+  TRY_ASSIGN(auto text, with_context(fs::read_regular_file_at(AT_FDCWD, path), "reading --process ", path));
   if (text.empty()) return Err(0, path, ": empty process document");
   return text;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "runtime/base/fs.hpp"
@@ -44,7 +45,11 @@ Result<ContainerState> decode_state(std::string_view text) {
     s.rootfs = j.value("rootfs", std::string());
     s.created = j.value("created", std::string());
     s.owner = j.value("owner", std::string());
-    s.pid = j.at("pid").get<pid_t>();
+    // get<pid_t> would silently truncate 2^32 to 0 ("creating").
+    const auto& pid = j.at("pid");
+    if (!pid.is_number_integer() || pid.get<int64_t>() > std::numeric_limits<pid_t>::max())
+      return Err(0, "state.json is damaged: pid ", pid.dump(), " is not a pid");
+    s.pid = pid.get<pid_t>();
     s.pid_start_time = j.value("pid_start_time", uint64_t{0});
     if (j.contains("annotations")) s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
     if (j.contains("cgroup")) {
@@ -59,6 +64,9 @@ Result<ContainerState> decode_state(std::string_view text) {
     return Err(0, "state.json is damaged: ", e.what());
   }
   if (s.pid < 0) return Err(0, "state.json is damaged: negative pid");
+  // Without its start time a pid could be anyone's (recycled, or host init):
+  // kill and delete would signal a process that is not the container's.
+  if (s.pid > 0 && s.pid_start_time == 0) return Err(0, "state.json is damaged: pid ", s.pid, " without pid_start_time");
   return s;
 }
 
@@ -96,10 +104,11 @@ Result<> ContainerDir::write_state(const ContainerState& state) {
 }
 
 Result<ContainerState> ContainerDir::read_state() const {
-  auto text = fs::read_file_at(dirfd_.get(), kStateFile, 1u << 20);
+  auto text = fs::read_regular_file_at(dirfd_.get(), kStateFile, 1u << 20);
   if (!text) return ErrFrom(std::move(text).error().context("reading state of ", id_));
   auto s = decode_state(*text);
   if (!s) return ErrFrom(std::move(s).error().context(path_, "/", kStateFile));
+  if (s->id != id_) return Err(0, path_, "/", kStateFile, ": state.json is damaged: it is of container ", json(s->id).dump());
   return s;
 }
 

@@ -81,7 +81,7 @@ oci::BlockIoResources merge_blkio(oci::BlockIoResources b, const oci::BlockIoRes
 // The resources the container has now: the last update's, or the config's.
 Result<oci::Resources> stored_resources(const ContainerDir& dir) {
   const bool updated = ::faccessat(dir.fd(), kResourcesFile, F_OK, 0) == 0;
-  TRY_ASSIGN(const std::string text, fs::read_file_at(dir.fd(), updated ? kResourcesFile : kConfigFile));
+  TRY_ASSIGN(const std::string text, fs::read_regular_file_at(dir.fd(), updated ? kResourcesFile : kConfigFile));
   if (updated) {
     auto r = oci::parse_resources(text);
     if (!r) return Err(0, dir.path(), "/", kResourcesFile, ": ", r.error().to_string());

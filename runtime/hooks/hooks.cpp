@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "runtime/base/log.hpp"
@@ -96,15 +98,22 @@ Result<> run_one(std::string_view kind, size_t index, const oci::Hook& hook, std
       return n < 0 && errno == EAGAIN;
     }
   };
-  const int64_t deadline = hook.timeout ? now_ms() + *hook.timeout * 1000 : -1;
+  // The spec puts no upper bound on timeout: beyond a century it is as good
+  // as none (and seconds * 1000 must not overflow).
+  constexpr int64_t kForeverSeconds = int64_t{100} * 365 * 24 * 3600;
+  const int64_t deadline =
+      hook.timeout && *hook.timeout < kForeverSeconds ? now_ms() + *hook.timeout * 1000 : -1;
   bool timed_out = false;
   bool output_open = true;
   while (true) {
     pollfd fds[2] = {{pidfd.get(), POLLIN, 0}, {output_open ? err_r.get() : -1, POLLIN, 0}};
-    const int wait_ms = deadline < 0 ? -1 : static_cast<int>(std::max<int64_t>(0, deadline - now_ms()));
+    // poll takes an int: wait in slices of at most INT_MAX ms (24.8 days).
+    const int wait_ms = deadline < 0 ? -1
+                                     : static_cast<int>(std::clamp<int64_t>(deadline - now_ms(), 0, INT_MAX));
     const int r = ::poll(fds, 2, wait_ms);
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) {
+      if (deadline - now_ms() > 0) continue;  // a slice of a long timeout ended
       timed_out = true;
       ::kill(-pid, SIGKILL);
       ::kill(pid, SIGKILL);

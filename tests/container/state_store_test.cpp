@@ -147,10 +147,44 @@ TEST_F(StateStoreTest, ListReturnsSortedValidIds) {
 
 TEST(StateFile, DamagedFilesAreErrorsNotCrashes) {
   for (const char* text : {"", "{", "[]", "{\"id\": 1}", "{\"id\":\"x\",\"bundle\":\"/b\"}",
-                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":-5}", "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":\"1\"}"}) {
+                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":-5}", "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":\"1\"}",
+                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":4294967296,\"pid_start_time\":1}",
+                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1.5,\"pid_start_time\":1}"}) {
     EXPECT_FALSE(decode_state(text)) << text;
   }
-  EXPECT_TRUE(decode_state("{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1}"));
+  EXPECT_TRUE(decode_state("{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1,\"pid_start_time\":7}"));
+  // A pid of 0 is a container still being created: no start time yet.
+  EXPECT_TRUE(decode_state("{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":0}"));
+}
+
+// A pid whose start time is unknown could be any process (host init, a
+// recycled pid): kill and delete must not act on it.
+TEST(StateFile, APidWithoutItsStartTimeIsDamaged) {
+  auto s = decode_state("{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1}");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().to_string(), "state.json is damaged: pid 1 without pid_start_time");
+}
+
+TEST_F(StateStoreTest, AStateFileOfAnotherContainerIsDamaged) {
+  StateStore store(root_);
+  auto dir = store.create("c1");
+  ASSERT_TRUE(dir);
+  ASSERT_TRUE(dir->write_state(sample("c2")));
+  auto back = dir->read_state();
+  ASSERT_FALSE(back);
+  EXPECT_NE(back.error().to_string().find("state.json is damaged: it is of container \"c2\""), std::string::npos)
+      << back.error().to_string();
+}
+
+TEST_F(StateStoreTest, AStateFileThatIsNotARegularFileIsRefusedWithoutBlocking) {
+  StateStore store(root_);
+  auto dir = store.create("c1");
+  ASSERT_TRUE(dir);
+  ASSERT_EQ(mkfifoat(dir->fd(), kStateFile, 0600), 0);  // a reader would wait forever for a writer
+  auto back = dir->read_state();
+  ASSERT_FALSE(back);
+  EXPECT_NE(back.error().to_string().find("state.json: not a regular file"), std::string::npos)
+      << back.error().to_string();
 }
 
 TEST(ContainerId, ValidatedLikeRunc) {
