@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "oci/parse.hpp"
+#include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/container/notify_socket.hpp"
@@ -27,7 +28,9 @@ Result<> start_created(ContainerDir& dir, const ContainerState& state) {
     if (errno == ENXIO) return Err(0, "cannot start container ", state.id, ": its init process has exited");
     return ErrnoErr("opening ", dir.path(), "/", kExecFifo);
   }
+  fault::point("start:before-release");
   if (::write(fifo.get(), "0", 1) != 1) return ErrnoErr("writing ", dir.path(), "/", kExecFifo);
+  fault::point("start:after-release");
   fifo.reset();
   // Gone: the container now reads as running.
   if (::unlinkat(dir.fd(), kExecFifo, 0) < 0) return ErrnoErr("removing ", dir.path(), "/", kExecFifo);

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "oci/state.hpp"
+#include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/console/console.hpp"
