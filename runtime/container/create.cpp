@@ -138,7 +138,9 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   init.rootfs.cgroups = cgroup_view(cgroup.layout, state.cgroup);
 
   if (::mkfifoat(dir.fd(), kExecFifo, 0600) < 0) return ErrnoErr("creating ", dir.path(), "/", kExecFifo);
-  UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  // Read and write: the init then never sees end-of-file, so a `start` that
+  // dies after opening the fifo but before writing to it releases nothing.
+  UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_RDWR | O_NONBLOCK | O_CLOEXEC));
   if (!fifo) return ErrnoErr("opening ", dir.path(), "/", kExecFifo);
   init.exec_fifo_fd = fifo.get();
 

@@ -79,6 +79,11 @@ class Launcher {
   bool done_ = false;
 };
 
+// The name (comm) the init carries until it executes the container's
+// process: how `state` tells an init still waiting for `start` from one a
+// dying `start` already released.
+inline constexpr const char* kInitProcessName = "ocirun:[INIT]";
+
 // The child side; never returns.
 [[noreturn]] void run_init(const InitConfig& config, Channel channel);
 
