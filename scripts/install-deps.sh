@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config git jq
   nlohmann-json3-dev libseccomp-dev libcap-dev libgtest-dev libgmock-dev libsystemd-dev
   bats busybox-static iproute2 util-linux procps
+  clang libclang-rt-dev  # the libFuzzer targets of tests/fuzz (libFuzzer and the sanitizer runtimes)
 )
 missing=()
 for p in "${packages[@]}"; do

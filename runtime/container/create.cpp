@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/scope_exit.hpp"
@@ -111,18 +112,36 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   if (o.child_sigmask) init.child_sigmask = *o.child_sigmask;
   else sigprocmask(SIG_SETMASK, nullptr, &init.child_sigmask);
 
+  ContainerState state;
+  state.id = o.id;
+  state.bundle = bundle.dir;
+  state.rootfs = bundle.rootfs;
+  state.annotations = spec.annotations;
+  state.own_pid_namespace = init.ns.new_pid;
+  state.systemd_cgroup = ctx.systemd_cgroup;
+  state.rootless = ctx.rootless;
+  state.owner = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
+
   // From here on the system changes: every step is undone on failure.
   TRY_ASSIGN(ContainerDir dir, ctx.store.create(o.id));
   ScopeExit remove_dir([&] { (void)dir.remove(); });
+  fault::point("create:after-state-dir");
   TRY(with_context(fs::write_file_atomic(dir.fd(), kConfigFile, bundle.config_text), "saving config of ", o.id));
 
   TRY(add_notify_socket(dir, init));
   TRY_ASSIGN(auto cgroup, create_cgroup(o.id, spec, ctx.systemd_cgroup, ctx.rootless));
   ScopeExit remove_cgroup([&] { (void)cgroup.manager->destroy(); });
-  init.rootfs.cgroups = cgroup_view(cgroup.layout, cgroup.manager->paths());
+  state.cgroup = cgroup.manager->paths();
+  // Recorded at once (pid 0: "creating"), so that if this process dies from
+  // here on, `delete` still finds the cgroup to remove.
+  TRY(dir.write_state(state));
+  fault::point("create:after-cgroup");
+  init.rootfs.cgroups = cgroup_view(cgroup.layout, state.cgroup);
 
   if (::mkfifoat(dir.fd(), kExecFifo, 0600) < 0) return ErrnoErr("creating ", dir.path(), "/", kExecFifo);
-  UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  // Read and write: the init then never sees end-of-file, so a `start` that
+  // dies after opening the fifo but before writing to it releases nothing.
+  UniqueFd fifo(::openat(dir.fd(), kExecFifo, O_RDWR | O_NONBLOCK | O_CLOEXEC));
   if (!fifo) return ErrnoErr("opening ", dir.path(), "/", kExecFifo);
   init.exec_fifo_fd = fifo.get();
 
@@ -136,23 +155,9 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
     }
   }
 
-  ContainerState state;
-  state.id = o.id;
-  state.bundle = bundle.dir;
-  state.rootfs = bundle.rootfs;
-  state.annotations = spec.annotations;
-  state.own_pid_namespace = init.ns.new_pid;
-  state.systemd_cgroup = ctx.systemd_cgroup;
-  state.rootless = ctx.rootless;
-  state.owner = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
-
-  state.cgroup = cgroup.manager->paths();
-  // Recorded before clone (pid 0: "creating"), so that if this process dies
-  // from here on, `delete` still finds the cgroup to remove.
-  TRY(dir.write_state(state));
-
   auto on_mounts_ready = [&](pid_t pid) -> Result<> {
     if (!spec.hooks) return {};
+    fault::point("create:prestart-hooks");
     oci::State st{oci::kSpecVersion, o.id, "creating", pid, bundle.dir, spec.annotations};
     const std::string creating = oci::to_json(st, oci::StateFormat::kOci);
     // prestart (deprecated) still sees "created", as it did when it ran
@@ -164,10 +169,12 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   };
   process::Launcher launcher(init);
   TRY_ASSIGN(auto proc, launcher.start(cgroup.manager.get(), on_mounts_ready));
+  fault::point("create:before-pid-state");
   state.pid = proc.pid;
   state.pid_start_time = proc.start_time;
   state.created = now_rfc3339_nano();
   TRY(dir.write_state(state));
+  fault::point("create:after-pid-state");
   if (!o.pid_file.empty()) TRY(write_pid_file(o.pid_file, proc.pid));
   TRY(launcher.finish());
   remove_cgroup.dismiss();

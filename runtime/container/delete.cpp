@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include "oci/parse.hpp"
+#include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
@@ -44,8 +45,10 @@ Result<> destroy(ContainerDir& dir, const ContainerState& state) {
   // A frozen cgroup would keep SIGKILL pending forever: thaw it first.
   if (cgroup && cgroup->frozen().value_or(false)) TRY(cgroup->thaw());
   TRY(kill_and_wait(state));
+  fault::point("delete:after-kill");
   // Processes of a container sharing its pid namespace survive init's death.
   if (cgroup) TRY(cgroup->destroy());
+  fault::point("delete:after-cgroup");
   run_poststop_hooks(dir, state);
   return dir.remove();
 }

@@ -1,9 +1,20 @@
 // state/list: the status derived from facts (see status.hpp).
+#include "runtime/base/fs.hpp"
 #include "runtime/base/proc.hpp"
+#include "runtime/base/str.hpp"
 #include "runtime/container/cgroup.hpp"
 #include "runtime/container/lifecycle.hpp"
+#include "runtime/process/launch.hpp"
 
 namespace rt::container {
+namespace {
+
+bool still_waiting_for_start(pid_t init_pid) {
+  auto comm = fs::read_file(cat("/proc/", init_pid, "/comm"), 64);
+  return !comm || trim(*comm) == process::kInitProcessName;  // unreadable: trust the fifo
+}
+
+}  // namespace
 
 Result<Inspection> inspect(const Context& ctx, const std::string& id) {
   TRY_ASSIGN(auto dir, ctx.store.open(id, Lock::kNone));
@@ -25,7 +36,9 @@ Result<Inspection> inspect(const Context& ctx, const std::string& id) {
     return in;
   }
   facts.init_alive = proc::alive(in.state.pid, in.state.pid_start_time);
-  facts.exec_fifo = dir.has_exec_fifo();
+  // A `start` that died between releasing the init and removing exec.fifo
+  // leaves the fifo behind a container that runs.
+  facts.exec_fifo = dir.has_exec_fifo() && still_waiting_for_start(in.state.pid);
   if (facts.init_alive && !in.state.cgroup.dirs.empty()) {
     auto cgroup = load_cgroup(in.state);
     if (cgroup && *cgroup) facts.frozen = (*cgroup)->frozen().value_or(false);

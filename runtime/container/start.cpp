@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "oci/parse.hpp"
+#include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/container/bundle.hpp"
 #include "runtime/container/lifecycle.hpp"
@@ -22,6 +23,7 @@ Result<> start_created(ContainerDir& dir, const ContainerState& state) {
     if (errno == ENXIO) return Err(0, "cannot start container ", state.id, ": its init process has exited");
     return ErrnoErr("opening ", dir.path(), "/", kExecFifo);
   }
+  fault::point("start:before-release");
   if (::write(fifo.get(), "0", 1) != 1) return ErrnoErr("writing ", dir.path(), "/", kExecFifo);
   // The init holds the read end until its execve (close-on-exec), after the
   // startContainer hooks: POLLERR (no reader left) means the process runs,
@@ -30,6 +32,7 @@ Result<> start_created(ContainerDir& dir, const ContainerState& state) {
   while (!(pfd.revents & (POLLERR | POLLHUP))) {
     if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) return ErrnoErr("waiting for the container process to start");
   }
+  fault::point("start:after-release");
   fifo.reset();
   // Gone: the container now reads as running.
   if (::unlinkat(dir.fd(), kExecFifo, 0) < 0) return ErrnoErr("removing ", dir.path(), "/", kExecFifo);

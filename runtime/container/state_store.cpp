@@ -27,7 +27,8 @@ std::string encode_state(const ContainerState& s) {
   j["pid"] = s.pid;
   j["pid_start_time"] = s.pid_start_time;
   j["annotations"] = s.annotations;
-  j["cgroup"] = cgroups::to_json(s.cgroup);
+  // No cgroup, no member: decode_state refuses a cgroup without directories.
+  if (!s.cgroup.dirs.empty()) j["cgroup"] = cgroups::to_json(s.cgroup);
   j["own_pid_namespace"] = s.own_pid_namespace;
   j["systemd_cgroup"] = s.systemd_cgroup;
   j["rootless"] = s.rootless;

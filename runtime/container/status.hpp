@@ -18,7 +18,7 @@ struct StatusFacts {
   bool has_state = false;      // state.json written with the init's pid
   bool creator_active = false;  // the creating process still holds the lock
   bool init_alive = false;      // pid alive with the recorded start time
-  bool exec_fifo = false;       // exec.fifo exists
+  bool exec_fifo = false;       // exec.fifo exists and the init still waits on it
   bool frozen = false;          // cgroup frozen
 };
 

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "oci/state.hpp"
+#include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/console/console.hpp"
@@ -107,6 +108,7 @@ Result<> Init::enter_namespaces() {
 Result<> Init::build_rootfs() {
   TRY(mounter_.prepare_root());
   TRY(mounter_.mount_all());
+  fault::point("init:after-mounts");
   TRY(mounter_.create_devices());
   if (c_.expect.mounts_ready) {
     TRY(ch_.send(static_cast<uint32_t>(Msg::kMountsReady)));
@@ -193,7 +195,7 @@ Result<> Init::wait_for_start() {
 }
 
 void Init::run() {
-  ::prctl(PR_SET_NAME, "ocirun:[INIT]", 0, 0, 0);
+  ::prctl(PR_SET_NAME, kInitProcessName, 0, 0, 0);
   ::umask(0);
   std::vector<int> keep = {0, 1, 2, ch_.fd(), c_.exec_fifo_fd, c_.console_socket_fd, log::sink_fd()};
   for (int fd = 3; fd < 3 + c_.preserve_fds; ++fd) keep.push_back(fd);

@@ -83,6 +83,11 @@ class Launcher {
 // container's root would lack. Used for the init and for exec.
 Result<> apply_process_limits(pid_t pid, const oci::Process& process);
 
+// The name (comm) the init carries until it executes the container's
+// process: how `state` tells an init still waiting for `start` from one a
+// dying `start` already released.
+inline constexpr const char* kInitProcessName = "ocirun:[INIT]";
+
 // The child side; never returns.
 [[noreturn]] void run_init(const InitConfig& config, Channel channel);
 

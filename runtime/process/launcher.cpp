@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "oci/names.hpp"
+#include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
@@ -155,6 +156,7 @@ Error Launcher::child_failure(Error e) {
 
 Result<InitProcess> Launcher::start(cgroups::Manager* cgroup, const MountsReadyHook& on_mounts_ready) {
   TRY(clone_child(cgroup));
+  fault::point("create:after-clone");
   if (auto r = setup_from_parent(cgroup); !r) return ErrFrom(child_failure(std::move(r).error()));
   if (auto r = drive(on_mounts_ready); !r) return ErrFrom(child_failure(std::move(r).error()));
   InitProcess init;

@@ -157,6 +157,17 @@ TEST(StateFile, DamagedFilesAreErrorsNotCrashes) {
   EXPECT_TRUE(decode_state("{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":0}"));
 }
 
+// Found by tests/fuzz/state_fuzzer (seed seeds/state/minimal.json): a state
+// without cgroup directories was written with an empty "cgroup" member,
+// which the reader then refused.
+TEST(StateFile, AStateWithoutCgroupRoundTrips) {
+  auto s = decode_state("{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1,\"pid_start_time\":7}");
+  ASSERT_TRUE(s);
+  auto back = decode_state(encode_state(*s));
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_TRUE(back->cgroup.dirs.empty());
+}
+
 // A pid whose start time is unknown could be any process (host init, a
 // recycled pid): kill and delete must not act on it.
 TEST(StateFile, APidWithoutItsStartTimeIsDamaged) {
