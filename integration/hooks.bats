@@ -63,14 +63,18 @@ set_all_hooks() {
 }
 
 @test "hooks: a hook past its timeout is killed and create fails, leaving nothing" {
-  update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "sleep 30"], timeout: 1}]'
+  # A number no other process sleeps for, so pgrep finds only the hook's.
+  local marker=$((4000 + $$ % 1000))
+  update_config ".hooks.createRuntime = [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"sleep $marker; true\"], timeout: 1}]"
   run "$OCIRUN" --root "$STATE_ROOT" create "$ID" </dev/null
   echo "$output"
   [ "$status" -eq 1 ]
   [[ "$output" == *createRuntime*time* ]]
   [ -z "$("$OCIRUN" --root "$STATE_ROOT" list -q)" ]
   assert_no_cgroup "$ID"
-  ! pgrep -f 'sleep 30' >/dev/null
+  # Killed with its process group (SIGKILL takes a moment to finish it).
+  for _ in $(seq 40); do pgrep -f "sleep $marker" >/dev/null || break; sleep 0.05; done
+  ! pgrep -f "sleep $marker" >/dev/null
 }
 
 @test "hooks: a failing prestart, createContainer or startContainer hook fails the container and cleans up" {
