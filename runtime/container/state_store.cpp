@@ -51,7 +51,13 @@ Result<ContainerState> decode_state(std::string_view text) {
     if (!pid.is_number_integer() || pid.get<int64_t>() > std::numeric_limits<pid_t>::max())
       return Err(0, "state.json is damaged: pid ", pid.dump(), " is not a pid");
     s.pid = pid.get<pid_t>();
-    s.pid_start_time = j.value("pid_start_time", uint64_t{0});
+    if (j.contains("pid_start_time")) {
+      // A float or negative number would convert with undefined behaviour.
+      const auto& start = j.at("pid_start_time");
+      if (!start.is_number_unsigned())
+        return Err(0, "state.json is damaged: pid_start_time ", start.dump(), " is not a start time");
+      s.pid_start_time = start.get<uint64_t>();
+    }
     if (j.contains("annotations")) s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
     if (j.contains("cgroup")) {
       auto paths = cgroups::paths_from_json(j.at("cgroup"));

@@ -209,3 +209,19 @@ TEST(ContainerId, ValidatedLikeRunc) {
 
 }  // namespace
 }  // namespace rt::container
+
+namespace rt::container {
+namespace {
+
+// Found by the state.json fuzzer: a float start time converted with UB.
+TEST(DecodeState, RefusesAStartTimeThatIsNotAnUnsignedInteger) {
+  for (const char* start : {"1.11111e+41", "-5", "\"12\""}) {
+    const std::string text = std::string(R"({"id":"x","bundle":"/b","pid":5,"pid_start_time":)") + start + "}";
+    auto s = decode_state(text);
+    ASSERT_FALSE(s) << start;
+    EXPECT_NE(s.error().to_string().find("pid_start_time"), std::string::npos) << s.error().to_string();
+  }
+}
+
+}  // namespace
+}  // namespace rt::container
