@@ -6,6 +6,7 @@
 
 #include "runtime/base/log.hpp"
 #include "runtime/console/console.hpp"
+#include "runtime/process/child_process.hpp"
 #include "runtime/process/exec_launch.hpp"
 #include "runtime/process/keyring.hpp"
 #include "runtime/process/namespaces.hpp"
@@ -24,7 +25,6 @@ class ExecChild {
   Result<> expect(Msg m);
   Result<> enter_container();
   Result<> open_terminal();
-  Result<> hand_over_seccomp_fd(const UniqueFd& fd);
   [[noreturn]] void fail(const Error& e);
 
   const ExecConfig& c_;
@@ -34,9 +34,7 @@ class ExecChild {
 };
 
 Result<> ExecChild::expect(Msg m) {
-  TRY_ASSIGN(Frame f, ch_.recv());
-  if (f.type != static_cast<uint32_t>(m))
-    return Err(EPROTO, "protocol error: expected ", msg_name(m), " from the runtime");
+  TRY(expect_frame(ch_, m));
   return {};
 }
 
@@ -63,11 +61,6 @@ Result<> ExecChild::open_terminal() {
   return console::become_terminal_owner(pty_slave_.get());
 }
 
-Result<> ExecChild::hand_over_seccomp_fd(const UniqueFd& fd) {
-  TRY(ch_.send(static_cast<uint32_t>(Msg::kSeccompFd), 0, {}, {fd.get()}));
-  return expect(Msg::kSeccompDone);
-}
-
 void ExecChild::fail(const Error& e) {
   (void)ch_.send(static_cast<uint32_t>(Msg::kError), e.errnum, e.to_string());
   _exit(127);
@@ -88,7 +81,7 @@ void ExecChild::run() {
   step(enter_container());
   step(open_terminal());
   auto executable = prepare_user_process(c_.process, c_.security, c_.env,
-                                         [this](const UniqueFd& fd) { return hand_over_seccomp_fd(fd); });
+                                         [this](const UniqueFd& fd) { return send_seccomp_fd(ch_, fd); });
   if (!executable) fail(executable.error());
   step(ch_.send(static_cast<uint32_t>(Msg::kReady)));
   step(expect(Msg::kDone));

@@ -6,11 +6,11 @@
 
 #include "oci/state.hpp"
 #include "runtime/base/proc.hpp"
+#include "runtime/process/child_process.hpp"
 #include "runtime/process/exec_launch.hpp"
 #include "runtime/process/launch.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/security/seccomp.hpp"
-#include "runtime/security/seccomp_agent.hpp"
 #include "runtime/sys/raw.hpp"
 
 namespace rt::process {
@@ -21,26 +21,32 @@ namespace {
 // changes the namespace for children: the runtime itself stays where it is.
 class PidNamespaceForChildren {
  public:
-  static Result<PidNamespaceForChildren> enter(int pidfd, pid_t pid) {
-    PidNamespaceForChildren s;
-    s.own_.reset(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
-    if (!s.own_) return ErrnoErr("opening /proc/self/ns/pid");
-    if (::setns(pidfd, CLONE_NEWPID) == 0) return s;
-    if (errno != EINVAL) return ErrnoErr("entering the pid namespace of process ", pid);
-    // Kernels before 5.8 take no pidfd here.
-    const std::string path = cat("/proc/", pid, "/ns/pid");
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd || ::setns(fd.get(), CLONE_NEWPID) < 0) return ErrnoErr("entering ", path);
-    return s;
+  PidNamespaceForChildren() = default;
+  PidNamespaceForChildren(const PidNamespaceForChildren&) = delete;
+  PidNamespaceForChildren& operator=(const PidNamespaceForChildren&) = delete;
+  ~PidNamespaceForChildren() { leave(); }
+
+  Result<> enter(int pidfd, pid_t pid) {
+    UniqueFd own(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
+    if (!own) return ErrnoErr("opening /proc/self/ns/pid");
+    if (::setns(pidfd, CLONE_NEWPID) < 0) {
+      if (errno != EINVAL) return ErrnoErr("entering the pid namespace of process ", pid);
+      // Kernels before 5.8 take no pidfd here.
+      const std::string path = cat("/proc/", pid, "/ns/pid");
+      UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!fd || ::setns(fd.get(), CLONE_NEWPID) < 0) return ErrnoErr("entering ", path);
+    }
+    own_ = std::move(own);
+    return {};
   }
-  PidNamespaceForChildren(PidNamespaceForChildren&&) = default;
-  ~PidNamespaceForChildren() {
+  bool entered() const { return own_.valid(); }
+  void leave() {
     // Our own active namespace is always a valid target.
     if (own_) (void)::setns(own_.get(), CLONE_NEWPID);
+    own_.reset();
   }
 
  private:
-  PidNamespaceForChildren() = default;
   UniqueFd own_;
 };
 
@@ -51,11 +57,7 @@ ExecLauncher::~ExecLauncher() {
 }
 
 void ExecLauncher::kill_child() {
-  if (child_pidfd_) sys::pidfd_send_signal_raw(child_pidfd_.get(), SIGKILL);
-  if (child_ > 0) {
-    while (::waitpid(child_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  kill_and_reap(child_, child_pidfd_);
   child_ = 0;
 }
 
@@ -63,47 +65,23 @@ Result<> ExecLauncher::clone_child(cgroups::Manager* cgroup) {
   TRY_ASSIGN(auto pair, Channel::make_pair());
   auto& [parent_end, child_end] = pair;
 
-  std::optional<PidNamespaceForChildren> pid_ns;
-  if (config_.join_flags & CLONE_NEWPID) {
-    TRY_ASSIGN(auto entered, PidNamespaceForChildren::enter(config_.init_pidfd, config_.init_pid));
-    pid_ns.emplace(std::move(entered));
-  }
-  clone_args args{};
-  int pidfd = -1;
-  args.flags = CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;
+  PidNamespaceForChildren pid_ns;
+  if (config_.join_flags & CLONE_NEWPID) TRY(pid_ns.enter(config_.init_pidfd, config_.init_pid));
   // A sub-cgroup (exec --cgroup) is joined by path, after the clone.
   const int cgroup_fd = cgroup && config_.sub_cgroup.empty() ? cgroup->clone_into_fd() : -1;
-  if (cgroup_fd >= 0) {
-    args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = static_cast<uint64_t>(cgroup_fd);
-  }
-  long pid = sys::clone3(&args);
-  if (pid < 0 && cgroup_fd >= 0 && errno != ENOSYS && errno != ENOMEM) {
-    args.flags &= ~CLONE_INTO_CGROUP;
-    args.cgroup = 0;
-    pid = sys::clone3(&args);
-  }
-  if (pid < 0 && errno == ENOSYS) {
-    pid = ::fork();
-    if (pid > 0) pidfd = sys::pidfd_open_raw(static_cast<pid_t>(pid), 0);
-    args.flags &= ~CLONE_INTO_CGROUP;
-  }
-  if (pid < 0) {
-    // The pid namespace has no init any more: the container has stopped.
-    if (errno == ENOMEM && pid_ns) return Err(0, "cannot exec in a stopped container");
-    return ErrnoErr("clone3 for the exec process");
-  }
-  if (pid == 0) {
+  auto cloned = clone_child_process(0, cgroup_fd, "exec process");
+  // The pid namespace has no init any more: the container has stopped.
+  if (!cloned && cloned.error().errnum == ENOMEM && pid_ns.entered()) return Err(0, "cannot exec in a stopped container");
+  TRY(cloned);
+  if (cloned->pid == 0) {
     parent_end.close();
     run_exec_child(config_, std::move(child_end));
   }
-  pid_ns.reset();
-  child_ = static_cast<pid_t>(pid);
-  child_pidfd_.reset(pidfd);
+  pid_ns.leave();
+  child_ = cloned->pid;
+  child_pidfd_ = std::move(cloned->pidfd);
   channel_ = std::move(parent_end);
-  if (cgroup && !(args.flags & CLONE_INTO_CGROUP)) TRY(cgroup->add_process(child_, config_.sub_cgroup));
+  if (cgroup && !cloned->in_cgroup) TRY(cgroup->add_process(child_, config_.sub_cgroup));
   return {};
 }
 
@@ -119,26 +97,14 @@ Result<> ExecLauncher::drive() {
     if (m == Msg::kError) return Err(0, f.payload);
     TRY(seq.accept(m));
     if (m == Msg::kSeccompFd) {
-      if (f.fds.size() != 1) return Err(EPROTO, "protocol error: seccomp-fd without exactly one fd");
       oci::State st{oci::kSpecVersion, config_.id, "running", config_.init_pid, config_.bundle, config_.annotations};
-      TRY_CTX(security::send_to_seccomp_agent(config_.security.seccomp->listener_path, f.fds[0].get(), st, child_,
-                                              config_.security.seccomp->listener_metadata),
-              "$.linux.seccomp.listenerPath");
-      TRY(channel_.send(static_cast<uint32_t>(Msg::kSeccompDone)));
+      TRY(forward_seccomp_fd(channel_, f, *config_.security.seccomp, st, child_));
     }
   }
   return {};
 }
 
-Error ExecLauncher::child_failure(Error e) {
-  if (e.errnum != EPIPE && e.errnum != ECONNRESET) return e;
-  int status = 0;
-  if (child_ > 0 && ::waitpid(child_, &status, 0) == child_) {
-    child_ = 0;
-    return Error{0, cat("exec process exited before it was ready (", proc::describe_wait_status(status), ")")};
-  }
-  return e;
-}
+Error ExecLauncher::child_failure(Error e) { return early_exit_error(std::move(e), child_, "exec process"); }
 
 Result<ExecProcess> ExecLauncher::start(cgroups::Manager* cgroup) {
   if (auto r = clone_child(cgroup); !r) return ErrFrom(std::move(r).error());

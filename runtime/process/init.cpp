@@ -19,6 +19,7 @@
 #include "runtime/base/log.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/hooks/hooks.hpp"
+#include "runtime/process/child_process.hpp"
 #include "runtime/process/keyring.hpp"
 #include "runtime/process/launch.hpp"
 #include "runtime/process/sysctl.hpp"
@@ -42,7 +43,6 @@ class Init {
   Result<> build_rootfs();
   Result<> configure_system();
   Result<> prepare_process();
-  Result<> hand_over_seccomp_fd(const UniqueFd& fd);
   Result<> wait_for_start();
   [[noreturn]] void exec_process();
   std::string state_json(const char* status) const;
@@ -56,9 +56,7 @@ class Init {
 };
 
 Result<> Init::expect(Msg m, Frame* out) {
-  TRY_ASSIGN(Frame f, ch_.recv());
-  if (f.type != static_cast<uint32_t>(m))
-    return Err(EPROTO, "protocol error: expected ", msg_name(m), " from the runtime");
+  TRY_ASSIGN(Frame f, expect_frame(ch_, m));
   if (out) *out = std::move(f);
   return {};
 }
@@ -145,16 +143,10 @@ Result<> Init::configure_system() {
   return {};
 }
 
-// The seccomp notify fd goes to the runtime, which hands it to the agent.
-Result<> Init::hand_over_seccomp_fd(const UniqueFd& fd) {
-  TRY(ch_.send(static_cast<uint32_t>(Msg::kSeccompFd), 0, {}, {fd.get()}));
-  return expect(Msg::kSeccompDone);
-}
-
 Result<> Init::prepare_process() {
   if (!c_.spec->process) return {};
   TRY_ASSIGN(executable_, prepare_user_process(*c_.spec->process, c_.security, c_.env,
-                                               [this](const UniqueFd& fd) { return hand_over_seccomp_fd(fd); }));
+                                               [this](const UniqueFd& fd) { return send_seccomp_fd(ch_, fd); }));
   return {};
 }
 

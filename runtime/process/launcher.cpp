@@ -2,7 +2,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,9 +10,9 @@
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
+#include "runtime/process/child_process.hpp"
 #include "runtime/process/launch.hpp"
 #include "runtime/security/seccomp.hpp"
-#include "runtime/security/seccomp_agent.hpp"
 #include "runtime/sys/raw.hpp"
 
 namespace rt::process {
@@ -25,50 +24,22 @@ Launcher::~Launcher() {
 void Launcher::kill_child() {
   // The init (maybe a grandchild) first, then the cloned child, and reap.
   if (init_ > 0 && init_ != child_) ::kill(init_, SIGKILL);
-  if (child_pidfd_) sys::pidfd_send_signal_raw(child_pidfd_.get(), SIGKILL);
-  if (child_ > 0) {
-    while (::waitpid(child_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  kill_and_reap(child_, child_pidfd_);
   child_ = 0;
 }
 
 Result<> Launcher::clone_child(cgroups::Manager* cgroup) {
   TRY_ASSIGN(auto pair, Channel::make_pair());
   auto& [parent_end, child_end] = pair;
-
-  clone_args args{};
-  int pidfd = -1;
-  args.flags = config_.ns.clone_flags | CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;
-  const int cgroup_fd = cgroup ? cgroup->clone_into_fd() : -1;
-  if (cgroup_fd >= 0) {
-    args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = static_cast<uint64_t>(cgroup_fd);
-  }
-  long pid = sys::clone3(&args);
-  if (pid < 0 && cgroup_fd >= 0 && errno != ENOSYS) {
-    // The cgroup refused us (e.g. a v2 domain with threads): join it later.
-    args.flags &= ~CLONE_INTO_CGROUP;
-    args.cgroup = 0;
-    pid = sys::clone3(&args);
-  }
-  if (pid < 0 && errno == ENOSYS) {
-    // Kernels before 5.3: plain clone, fork-like (no new stack), pidfd after.
-    pid = ::syscall(SYS_clone, static_cast<unsigned long>(config_.ns.clone_flags) | SIGCHLD, nullptr, nullptr,
-                    nullptr, 0);
-    if (pid > 0) pidfd = sys::pidfd_open_raw(static_cast<pid_t>(pid), 0);
-    args.flags &= ~CLONE_INTO_CGROUP;
-  }
-  if (pid < 0) return ErrnoErr("clone3 for the container init");
-  if (pid == 0) {
+  TRY_ASSIGN(auto cloned,
+             clone_child_process(config_.ns.clone_flags, cgroup ? cgroup->clone_into_fd() : -1, "container init"));
+  if (cloned.pid == 0) {
     parent_end.close();
     run_init(config_, std::move(child_end));
   }
-  child_ = init_ = static_cast<pid_t>(pid);
-  child_pidfd_.reset(pidfd);
-  born_in_cgroup_ = args.flags & CLONE_INTO_CGROUP;
+  child_ = init_ = cloned.pid;
+  child_pidfd_ = std::move(cloned.pidfd);
+  born_in_cgroup_ = cloned.in_cgroup;
   channel_ = std::move(parent_end);
   return {};
 }
@@ -128,12 +99,8 @@ Result<> Launcher::drive(const MountsReadyHook& on_mounts_ready) {
         TRY(channel_.send(static_cast<uint32_t>(Msg::kHooksDone), 0, std::to_string(init_)));
         break;
       case Msg::kSeccompFd: {
-        if (f.fds.size() != 1) return Err(EPROTO, "protocol error: seccomp-fd without exactly one fd");
-        const auto& prog = *config_.security.seccomp;
         oci::State st{oci::kSpecVersion, config_.id, "creating", init_, config_.bundle, config_.spec->annotations};
-        TRY_CTX(security::send_to_seccomp_agent(prog.listener_path, f.fds[0].get(), st, init_, prog.listener_metadata),
-                "$.linux.seccomp.listenerPath");
-        TRY(channel_.send(static_cast<uint32_t>(Msg::kSeccompDone)));
+        TRY(forward_seccomp_fd(channel_, f, *config_.security.seccomp, st, init_));
         break;
       }
       default:
@@ -143,16 +110,7 @@ Result<> Launcher::drive(const MountsReadyHook& on_mounts_ready) {
   return {};
 }
 
-Error Launcher::child_failure(Error e) {
-  // EOF or a broken pipe means the child died: say how.
-  if (e.errnum != EPIPE && e.errnum != ECONNRESET) return e;
-  int status = 0;
-  if (child_ > 0 && ::waitpid(child_, &status, 0) == child_) {
-    child_ = 0;
-    return Error{0, cat("container init exited before it was ready (", proc::describe_wait_status(status), ")")};
-  }
-  return e;
-}
+Error Launcher::child_failure(Error e) { return early_exit_error(std::move(e), child_, "container init"); }
 
 Result<InitProcess> Launcher::start(cgroups::Manager* cgroup, const MountsReadyHook& on_mounts_ready) {
   TRY(clone_child(cgroup));
