@@ -27,6 +27,12 @@ Result<UniqueFd> connect_socket(const std::string& path) {
   return fd;
 }
 
+Result<LocalConsoleSocket> local_console_socket() {
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) return ErrnoErr("socketpair");
+  return LocalConsoleSocket{UniqueFd(pair[0]), UniqueFd(pair[1])};
+}
+
 Result<Pty> open_container_pty(const std::optional<oci::ConsoleSize>& size, bool bind_dev_console) {
   Pty pty;
   pty.master.reset(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));

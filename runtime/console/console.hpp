@@ -12,6 +12,14 @@
 
 namespace rt::console {
 
+// For a foreground run or exec, where ocirun itself is the caller: a
+// connected pair standing in for the console socket; the first end is ours
+// (receive_master), the second goes to the container's process.
+struct LocalConsoleSocket {
+  UniqueFd ours, theirs;
+};
+Result<LocalConsoleSocket> local_console_socket();
+
 // Runtime side, before clone: connects to the caller's unix socket.
 Result<UniqueFd> connect_socket(const std::string& path);
 

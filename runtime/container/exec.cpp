@@ -4,7 +4,6 @@
 // the process's exit status; --detach returns once it runs.
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <optional>
@@ -74,7 +73,6 @@ Result<int> exec(const Context& ctx, const ExecOptions& o) {
   exec.id = o.id;
   exec.bundle = in.state.bundle;
   exec.annotations = in.state.annotations;
-  exec.env = exec.process.env;
   exec.preserve_fds = o.preserve_fds;
   if (!o.sub_cgroup.empty()) {
     if (o.sub_cgroup.find(':') != std::string::npos)
@@ -83,7 +81,6 @@ Result<int> exec(const Context& ctx, const ExecOptions& o) {
     exec.sub_cgroup = o.sub_cgroup;
   }
   TRY_ASSIGN(exec.security, security::prepare(exec.process, linux_config, {seccomp_cache_dir(ctx)}));
-  exec.seccomp_fd = exec.security.seccomp && exec.security.seccomp->notify();
 
   // Pin the init, then make sure the pid still names it.
   UniqueFd init_pidfd(sys::pidfd_open_raw(in.state.pid, 0));
@@ -110,10 +107,9 @@ Result<int> exec(const Context& ctx, const ExecOptions& o) {
     if (!o.console_socket.empty()) {
       TRY_ASSIGN(console_socket, console::connect_socket(o.console_socket));
     } else {
-      int pair[2];
-      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) return ErrnoErr("socketpair");
-      console_ours.reset(pair[0]);
-      console_socket.reset(pair[1]);
+      TRY_ASSIGN(auto local, console::local_console_socket());
+      console_ours = std::move(local.ours);
+      console_socket = std::move(local.theirs);
     }
     exec.console_socket_fd = console_socket.get();
   }

@@ -3,7 +3,6 @@
 // ours (128+signal when it was killed), then the container is deleted.
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,20 +33,16 @@ Result<int> run(const Context& ctx, RunOptions o) {
   sigprocmask(SIG_BLOCK, &all, &original);
   o.create.child_sigmask = &original;
 
-  UniqueFd console_ours, console_theirs;
-  int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) return ErrnoErr("socketpair");
-  console_ours.reset(pair[0]);
-  console_theirs.reset(pair[1]);
-  o.create.console_fd = console_theirs.get();
+  TRY_ASSIGN(auto console, console::local_console_socket());
+  o.create.console_fd = console.theirs.get();
 
   TRY_ASSIGN(auto created, create(ctx, o.create));
   std::optional<console::TerminalProxy> tty;
   if (created.terminal) {
-    TRY_ASSIGN(auto master, console::receive_master(console_ours.get()));
+    TRY_ASSIGN(auto master, console::receive_master(console.ours.get()));
     tty.emplace(std::move(master));
   }
-  console_theirs.reset();
+  console.theirs.reset();
   TRY_ASSIGN(auto notify, NotifyProxy::bind(created.dir));
   auto started = start_created(created.dir, created.state);
   // Let other commands (kill, delete --force) act while it runs.

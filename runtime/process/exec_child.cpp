@@ -80,12 +80,12 @@ void ExecChild::run() {
   };
   step(enter_container());
   step(open_terminal());
-  auto executable = prepare_user_process(c_.process, c_.security, c_.env,
+  auto executable = prepare_user_process(c_.process, c_.security, c_.process.env,
                                          [this](const UniqueFd& fd) { return send_seccomp_fd(ch_, fd); });
   if (!executable) fail(executable.error());
   step(ch_.send(static_cast<uint32_t>(Msg::kReady)));
   step(expect(Msg::kDone));
-  fail(exec_user_process(c_.process, c_.security, c_.env, *executable, c_.preserve_fds, c_.child_sigmask));
+  fail(exec_user_process(c_.process, c_.security, c_.process.env, *executable, c_.preserve_fds, c_.child_sigmask));
 }
 
 }  // namespace

@@ -32,7 +32,6 @@ struct ExecConfig {
   std::map<std::string, std::string> annotations;  // for the seccomp agent's state
   oci::Process process;            // what runs, with the container's settings filled in
   security::ProcessSecurity security;
-  std::vector<std::string> env;
   pid_t init_pid = 0;              // the container's init, as the host sees it
   int init_pidfd = -1;             // pins it while we join its namespaces
   int join_flags = 0;              // CLONE_NEW* of the namespaces to join (pid included)
@@ -40,7 +39,6 @@ struct ExecConfig {
   int console_socket_fd = -1;      // where the pty master goes (process.terminal)
   int preserve_fds = 0;
   std::string sub_cgroup;          // exec --cgroup: relative to the container's cgroup
-  bool seccomp_fd = false;         // the filter has a listener: expect kSeccompFd
   sigset_t child_sigmask{};
 };
 

@@ -89,7 +89,7 @@ Result<> ExecLauncher::drive() {
   TRY(apply_process_limits(child_, config_.process));
   TRY(channel_.send(static_cast<uint32_t>(Msg::kGo)));
   SyncExpectations expect;
-  expect.seccomp_fd = config_.seccomp_fd;
+  expect.seccomp_fd = config_.security.seccomp && config_.security.seccomp->notify();
   SyncSequence seq(expect);
   while (!seq.ready()) {
     TRY_ASSIGN(Frame f, channel_.recv());
