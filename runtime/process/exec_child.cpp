@@ -29,7 +29,6 @@ class ExecChild {
 
   const ExecConfig& c_;
   Channel ch_;
-  std::string executable_;
   UniqueFd pty_slave_;
 };
 

@@ -111,12 +111,13 @@ Result<int> namespaces_differing_from_self(pid_t pid) {
   int flags = 0;
   for (const auto& ns : kProcNamespaces) {
     struct stat theirs {}, ours {};
-    const std::string path = cat("/proc/", pid, "/ns/", ns.name);
-    if (::stat(path.c_str(), &theirs) < 0) {
-      if (errno == ENOENT && ::stat(cat("/proc/self/ns/", ns.name).c_str(), &ours) < 0) continue;  // kernel lacks it
-      return ErrnoErr("reading ", path);
+    const std::string own = cat("/proc/self/ns/", ns.name);
+    if (::stat(own.c_str(), &ours) < 0) {
+      if (errno == ENOENT) continue;  // the kernel lacks this type
+      return ErrnoErr("reading ", own);
     }
-    if (::stat(cat("/proc/self/ns/", ns.name).c_str(), &ours) < 0) return ErrnoErr("reading /proc/self/ns/", ns.name);
+    const std::string path = cat("/proc/", pid, "/ns/", ns.name);
+    if (::stat(path.c_str(), &theirs) < 0) return ErrnoErr("reading ", path);
     if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev) flags |= ns.flag;
   }
   return flags;
