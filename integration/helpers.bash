@@ -94,6 +94,12 @@ init_pid() {
   "$OCIRUN" --root "$STATE_ROOT" state "$1" | jq -r .pid
 }
 
+# run_container [RUN FLAGS]: `ocirun run` of container $ID in the foreground
+# with stdin closed; sets $status and $output like bats' run.
+run_container() {
+  run "$OCIRUN" --root "$STATE_ROOT" run "$@" "$ID" </dev/null
+}
+
 # The container's process inherits the stdio of `create` (and `run -d`):
 # a test must not hand it bats' pipes, or bats would wait for the container.
 # These run ocirun with stdio on files; $OCIRUN_ERR has what ocirun said.

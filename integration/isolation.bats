@@ -24,12 +24,6 @@ teardown() {
   [ -z "$HOST_DIR" ] || rm -rf "$HOST_DIR"
 }
 
-# run_container: `ocirun run` in the foreground with stdin closed; sets
-# $status and $output like bats' run.
-run_container() {
-  run "$OCIRUN" --root "$STATE_ROOT" run "$@" "$ID" </dev/null
-}
-
 # The container prints "TYPE INODE-LINK" for each namespace type.
 print_namespaces() {
   set_args sh -c "for n in $NS_TYPES; do echo \$n \$(readlink /proc/self/ns/\$n); done"

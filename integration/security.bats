@@ -17,12 +17,6 @@ teardown() {
   teardown_bundle
 }
 
-# run_container: `ocirun run` in the foreground with stdin closed; sets
-# $status and $output like bats' run.
-run_container() {
-  run "$OCIRUN" --root "$STATE_ROOT" run "$@" "$ID" </dev/null
-}
-
 # Nothing of container $ID remains: no state, no cgroup.
 assert_nothing_left() {
   local left

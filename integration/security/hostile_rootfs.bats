@@ -25,10 +25,6 @@ teardown() {
   rm -rf "$HOST_DIR"
 }
 
-run_container() {
-  run "$OCIRUN" --root "$STATE_ROOT" run "$@" "$ID" </dev/null
-}
-
 # Nothing happened to the host target: still empty, nothing mounted on or
 # below it, and no container left behind.
 assert_host_untouched() {
