@@ -114,7 +114,10 @@ run_detached() {
 }
 
 # A process that is gone or a zombie (a killed init whose parent has not
-# reaped it yet is dead for our purposes).
+# reaped it yet is dead for our purposes). One read of its status: checking
+# that /proc/PID exists and then reading it races with the reaper.
 process_gone() {
-  [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+  local state
+  state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 0
+  [ -z "$state" ] || [ "$state" = Z ]
 }
