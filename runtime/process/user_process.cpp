@@ -1,6 +1,7 @@
 #include "runtime/process/user_process.hpp"
 
 #include <linux/close_range.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,10 @@ Result<> load_seccomp_and_hand_over(const security::ProcessSecurity& sec, const 
 
 Result<std::string> prepare_user_process(const oci::Process& p, const security::ProcessSecurity& sec,
                                          const std::vector<std::string>& env, const SeccompFdHandler& hand_over) {
+  // CVE-2019-5736: from here on our capabilities may be no more than the
+  // container's, and its processes could open /proc/<us>/exe, the runtime's
+  // binary. Non-dumpable, /proc/<us> is closed to them; execve resets it.
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) return ErrnoErr("prctl(PR_SET_DUMPABLE)");
   TRY(security::apply_attributes(sec));
   if (!sec.no_new_privileges) TRY(load_seccomp_and_hand_over(sec, hand_over));
   // A directory only the process's user may enter is retried after the
