@@ -157,7 +157,7 @@ assert_stopped_and_unstartable() {
   wait "$runner" || true
   # The container outlives its runtime, and state says so.
   [ "$(container_status "$CID")" = "running" ]
-  ! process_gone "${INIT_PIDS[0]}"
+  ! process_gone "${INIT_PIDS[0]}" || return 1
   cleanup_after_crash
 }
 
