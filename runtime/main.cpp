@@ -9,6 +9,7 @@
 
 #include "oci/spec.hpp"
 #include "runtime/cli/command.hpp"
+#include "runtime/security/sealed_binary.hpp"
 
 namespace rt::cli {
 namespace {
@@ -123,6 +124,12 @@ int run_main(int argc, char** argv) {
     return usage_error(cat("ocirun: \"", cmd->name, "\" requires ", want, " argument(s)"), command_help(*cmd));
   }
 
+  if (security::needs_sealed_binary(cmd->name)) {
+    if (auto r = security::reexec_from_sealed_copy(argv); !r) {
+      log::fatal(r.error().to_string());
+      return 1;
+    }
+  }
   auto status = cmd->run(g, *parsed);
   if (!status) {
     log::fatal(cat(cmd->error_prefix, status.error().to_string()));

@@ -47,6 +47,22 @@ teardown() {
   ! grep -q "write=ok" "$BUNDLE/probe/out" || return 1
 }
 
+# CVE-2019-5736, the classic route: the init executes a container process
+# that is a `#!/proc/self/exe` script, so the kernel would run the init's own
+# binary in the container (this host's kernel refuses that interpreter with
+# ENOENT, so the route is checked at its root): that binary must be a sealed
+# in-memory copy (runtime/security/sealed_binary.hpp), never the host's file.
+@test "CVE-2019-5736: the init runs from a sealed copy of the runtime, not from the host's binary" {
+  create_container "$CID"
+  local init
+  init=$(init_pid "$CID")
+  [ "$(cat "/proc/$init/comm")" = "ocirun:[INIT]" ]
+  [ "$(stat -L -c '%d:%i' "/proc/$init/exe")" != "$(stat -L -c '%d:%i' "$OCIRUN")" ]
+  run "$OCITEST" seals "/proc/$init/exe"
+  [ "$status" -eq 0 ]
+  [ "$output" = "seal shrink grow write" ]
+}
+
 # CVE-2019-5736 too: nothing of the runtime is left open in the init that
 # waits for start (an fd of the binary would be reachable via /proc/1/fd).
 # CVE-2024-21626: no host fd reaches the container: the waiting init holds
