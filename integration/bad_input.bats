@@ -320,6 +320,19 @@ damaged_state_case() {
   damaged_state_case "a FIFO"
 }
 
+@test "bad input: damaged cgroup paths in state.json are left alone, and delete --force still removes the container" {
+  mkdir "$STATE_ROOT/$CID"
+  printf '{"id": "%s", "bundle": "/b", "pid": 0, "cgroup": {"driver": "cgroupfs", "dirs": {"": "/etc", "pids": "/etc"}}}' \
+    "$CID" >"$STATE_ROOT/$CID/state.json"
+  refused "/etc is not below" delete "$CID"
+  [ -d "$STATE_ROOT/$CID" ]
+  run_ocirun delete --force "$CID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/etc is not below"*"removing the container without its cgroup"* ]]
+  [ -d /etc ]
+  assert_nothing_left
+}
+
 @test "bad input: a state dir without state.json reads as stopped and delete removes it" {
   # What a create that died before writing anything leaves.
   mkdir "$STATE_ROOT/$CID"

@@ -75,6 +75,13 @@ Result<> remove(const Context& ctx, const std::string& id, bool force) {
   TRY_ASSIGN(auto in, inspect(ctx, id));
   if ((in.status == Status::kRunning || in.status == Status::kPaused) && !force)
     return Err(0, "cannot delete container ", id, " that is not stopped: ", status_name(in.status));
+  if (auto cgroup = load_cgroup(*state); !cgroup && force) {
+    // Damaged cgroup paths: touch none of them, but do not keep the
+    // container forever either.
+    log::warn(cgroup.error().to_string(), "; removing the container without its cgroup");
+    TRY(kill_and_wait(*state));
+    return dir.remove();
+  }
   return destroy(dir, *state);
 }
 
