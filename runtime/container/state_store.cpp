@@ -35,6 +35,20 @@ std::string encode_state(const ContainerState& s) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+namespace {
+
+// A member that must be an integer in [0, max]. nlohmann's get<> would
+// truncate 2^32 to a pid of 0 and cast a float such as 1e48 with undefined
+// behaviour (found by tests/fuzz/state_fuzzer).
+Result<uint64_t> unsigned_member(const json& j, const char* key, uint64_t max) {
+  const json& v = j.at(key);
+  if (!v.is_number_unsigned() || v.get<uint64_t>() > max)
+    return Err(0, "state.json is damaged: ", key, " ", v.dump(), " is out of range");
+  return v.get<uint64_t>();
+}
+
+}  // namespace
+
 Result<ContainerState> decode_state(std::string_view text) {
   // state.json is ours, but a damaged file must give an error, not a crash.
   json j = json::parse(text.begin(), text.end(), nullptr, false);
@@ -46,17 +60,10 @@ Result<ContainerState> decode_state(std::string_view text) {
     s.rootfs = j.value("rootfs", std::string());
     s.created = j.value("created", std::string());
     s.owner = j.value("owner", std::string());
-    // get<pid_t> would silently truncate 2^32 to 0 ("creating").
-    const auto& pid = j.at("pid");
-    if (!pid.is_number_integer() || pid.get<int64_t>() > std::numeric_limits<pid_t>::max())
-      return Err(0, "state.json is damaged: pid ", pid.dump(), " is not a pid");
-    s.pid = pid.get<pid_t>();
+    TRY_ASSIGN(const uint64_t pid, unsigned_member(j, "pid", std::numeric_limits<pid_t>::max()));
+    s.pid = static_cast<pid_t>(pid);
     if (j.contains("pid_start_time")) {
-      // A float or negative number would convert with undefined behaviour.
-      const auto& start = j.at("pid_start_time");
-      if (!start.is_number_unsigned())
-        return Err(0, "state.json is damaged: pid_start_time ", start.dump(), " is not a start time");
-      s.pid_start_time = start.get<uint64_t>();
+      TRY_ASSIGN(s.pid_start_time, unsigned_member(j, "pid_start_time", std::numeric_limits<uint64_t>::max()));
     }
     if (j.contains("annotations")) s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
     if (j.contains("cgroup")) {
@@ -70,7 +77,6 @@ Result<ContainerState> decode_state(std::string_view text) {
   } catch (const json::exception& e) {
     return Err(0, "state.json is damaged: ", e.what());
   }
-  if (s.pid < 0) return Err(0, "state.json is damaged: negative pid");
   // Without its start time a pid could be anyone's (recycled, or host init):
   // kill and delete would signal a process that is not the container's.
   if (s.pid > 0 && s.pid_start_time == 0) return Err(0, "state.json is damaged: pid ", s.pid, " without pid_start_time");

@@ -149,7 +149,11 @@ TEST(StateFile, DamagedFilesAreErrorsNotCrashes) {
   for (const char* text : {"", "{", "[]", "{\"id\": 1}", "{\"id\":\"x\",\"bundle\":\"/b\"}",
                            "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":-5}", "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":\"1\"}",
                            "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":4294967296,\"pid_start_time\":1}",
-                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1.5,\"pid_start_time\":1}"}) {
+                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1.5,\"pid_start_time\":1}",
+                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":9223372036854775813,\"pid_start_time\":1}",
+                           // Found by tests/fuzz/state_fuzzer: a float start time beyond uint64 (UB when cast).
+                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1,\"pid_start_time\":2499333333333333333333333333333333333333333333790}",
+                           "{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1,\"pid_start_time\":-1}"}) {
     EXPECT_FALSE(decode_state(text)) << text;
   }
   EXPECT_TRUE(decode_state("{\"id\":\"x\",\"bundle\":\"/b\",\"pid\":1,\"pid_start_time\":7}"));
