@@ -9,7 +9,7 @@
 
 #include "oci/spec.hpp"
 #include "runtime/cli/command.hpp"
-#include "runtime/security/sealed_binary.hpp"
+#include "runtime/security/protected_exe.hpp"
 
 namespace rt::cli {
 namespace {
@@ -124,8 +124,8 @@ int run_main(int argc, char** argv) {
     return usage_error(cat("ocirun: \"", cmd->name, "\" requires ", want, " argument(s)"), command_help(*cmd));
   }
 
-  if (security::needs_sealed_binary(cmd->name)) {
-    if (auto r = security::reexec_from_sealed_copy(argv); !r) {
+  if (security::starts_container_processes(cmd->name)) {
+    if (auto r = security::run_from_protected_exe(argv); !r) {
       log::fatal(r.error().to_string());
       return 1;
     }

@@ -47,20 +47,43 @@ teardown() {
   ! grep -q "write=ok" "$BUNDLE/probe/out" || return 1
 }
 
-# CVE-2019-5736, the classic route: the init executes a container process
-# that is a `#!/proc/self/exe` script, so the kernel would run the init's own
-# binary in the container (this host's kernel refuses that interpreter with
-# ENOENT, so the route is checked at its root): that binary must be a sealed
-# in-memory copy (runtime/security/sealed_binary.hpp), never the host's file.
-@test "CVE-2019-5736: the init runs from a sealed copy of the runtime, not from the host's binary" {
-  create_container "$CID"
-  local init
-  init=$(init_pid "$CID")
-  [ "$(cat "/proc/$init/comm")" = "ocirun:[INIT]" ]
-  [ "$(stat -L -c '%d:%i' "/proc/$init/exe")" != "$(stat -L -c '%d:%i' "$OCIRUN")" ]
-  run "$OCITEST" seals "/proc/$init/exe"
-  [ "$status" -eq 0 ]
-  [ "$output" = "seal shrink grow write" ]
+# CVE-2019-5736, the classic route: the container's process is a
+# `#!/proc/self/exe` script, so the init's execve runs the init's own binary,
+# the runtime, inside the container; the container's root takes an fd of
+# /proc/<pid>/exe and, once no process runs the binary, reopens it for
+# writing. The runtime must run from a view of its binary that cannot be
+# written (runtime/security/protected_exe.hpp). Here the runtime that the
+# script runs blocks on opening its --log, a FIFO, so the route is held open
+# deterministically; the host's loader and libraries are mounted for it.
+@test "CVE-2019-5736: a #!/proc/self/exe process cannot reopen the runtime binary for writing" {
+  local rootfs="$BUNDLE/rootfs"
+  mkdir "$rootfs" "$BUNDLE/probe"
+  cp -a "$TEST_ROOTFS"/. "$rootfs"/
+  printf '#!/proc/self/exe --log=/probe/fifo\n' >"$rootfs/selfexe"
+  chmod 755 "$rootfs/selfexe"
+  mkfifo "$BUNDLE/probe/fifo"
+  local libdir
+  libdir=$(dirname "$(readlink -f "$(ldd "$OCIRUN" | awk '/libc.so/ {print $3}')")")
+  update_config ".root.path = \"$rootfs\" | .mounts += [
+    {\"destination\": \"/probe\", \"type\": \"bind\", \"source\": \"$BUNDLE/probe\", \"options\": [\"rbind\", \"rw\"]},
+    {\"destination\": \"/lib64\", \"type\": \"bind\", \"source\": \"$(readlink -f /lib64)\", \"options\": [\"rbind\", \"ro\"]},
+    {\"destination\": \"$libdir\", \"type\": \"bind\", \"source\": \"$libdir\", \"options\": [\"rbind\", \"ro\"]},
+    {\"destination\": \"/lib/x86_64-linux-gnu\", \"type\": \"bind\", \"source\": \"$libdir\", \"options\": [\"rbind\", \"ro\"]}]"
+  set_args /selfexe
+  run_detached "$CID"
+  local pid
+  pid=$(init_pid "$CID")
+  # The route is live: the container's process runs the runtime's binary.
+  [ "$(stat -L -c '%i' "/proc/$pid/exe")" = "$(stat -L -c '%i' "$OCIRUN")" ]
+  exec 7<"/proc/$pid/exe"
+  cat "$BUNDLE/probe/fifo" >/dev/null
+  wait_for_status "$CID" stopped
+  local err=0
+  ( : >>/proc/self/fd/7 ) 2>"$BUNDLE/reopen.err" || err=$?
+  exec 7<&-
+  cat "$BUNDLE/reopen.err"
+  [ "$err" -ne 0 ]
+  grep -q "Read-only file system" "$BUNDLE/reopen.err"
 }
 
 # CVE-2019-5736 too: nothing of the runtime is left open in the init that

@@ -53,21 +53,6 @@ int exe_probe(const std::vector<std::string>& args) {
   return 0;
 }
 
-// seals PATH: the memfd seals of the file, as "seal shrink grow write"
-// (those present), or the error (a file that is not a memfd has none).
-int seals(const std::vector<std::string>& args) {
-  if (args.size() != 1) return 2;
-  const int fd = open(args[0].c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::printf("open: %s\n", strerror(errno)), 1;
-  const int s = fcntl(fd, F_GET_SEALS);
-  close(fd);
-  if (s < 0) return std::printf("F_GET_SEALS: %s\n", strerror(errno)), 1;
-  std::printf("%s%s%s%s\n", s & F_SEAL_SEAL ? "seal " : "", s & F_SEAL_SHRINK ? "shrink " : "",
-              s & F_SEAL_GROW ? "grow " : "", s & F_SEAL_WRITE ? "write" : "");
-  return 0;
-}
-
 OCITEST_COMMAND("exe-probe", "GO_FILE", exe_probe);
-OCITEST_COMMAND("seals", "PATH", seals);
 
 }  // namespace
