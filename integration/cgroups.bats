@@ -114,7 +114,7 @@ ticks() {
   ocirun start "$ID"
   wait_for_status "$ID" stopped
   grep -qx 'oom_kill 1' "$(cg memory)/memory.oom_control"
-  ! grep -q allocated "$BUNDLE/container.out"
+  ! grep -q allocated "$BUNDLE/container.out" || return 1
   ocirun delete "$ID"
   assert_no_cgroup "$ID"
 }

@@ -59,7 +59,7 @@ set_all_hooks() {
   cat "$LOG_DIR/env.log"
   [ "$(head -n1 "$LOG_DIR/env.log")" = "arg0 arg1" ]
   grep -qx HOOKVAR=yes "$LOG_DIR/env.log"
-  ! grep -q FOO_FROM_CALLER "$LOG_DIR/env.log"
+  ! grep -q FOO_FROM_CALLER "$LOG_DIR/env.log" || return 1
 }
 
 @test "hooks: a hook past its timeout is killed and create fails, leaving nothing" {
@@ -74,7 +74,7 @@ set_all_hooks() {
   assert_no_cgroup "$ID"
   # Killed with its process group (SIGKILL takes a moment to finish it).
   for _ in $(seq 40); do pgrep -f "sleep $marker" >/dev/null || break; sleep 0.05; done
-  ! pgrep -f "sleep $marker" >/dev/null
+  ! pgrep -f "sleep $marker" >/dev/null || return 1
 }
 
 @test "hooks: a failing prestart, createContainer or startContainer hook fails the container and cleans up" {

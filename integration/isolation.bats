@@ -274,7 +274,7 @@ mount_opts() {
   [[ "$output" == *$'===\n700\n1\nappended'* ]]
   [[ "$(mount_line /etc)" == *" - tmpfs "* ]]
   # The copy was written, not the image.
-  ! grep -q added "$TEST_ROOTFS/etc/passwd"
+  ! grep -q added "$TEST_ROOTFS/etc/passwd" || return 1
 }
 
 @test "isolation: the default mounts have their types and options" {
@@ -597,7 +597,7 @@ rootfs_on_shared_mount() {
   echo "$output"
   [ "$status" -eq 0 ]
   # Every hierarchy shows "/" as our cgroup, and is mounted from its root.
-  ! grep -E '^[0-9]+:[^:]*:/.+' <<<"$output"
+  ! grep -E '^[0-9]+:[^:]*:/.+' <<<"$output" || return 1
   [ "$(mount_line /sys/fs/cgroup/memory | awk '{print $4}')" = "/" ]
   [ "$(mount_line /sys/fs/cgroup/unified | awk '{print $4}')" = "/" ]
 
