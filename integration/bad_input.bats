@@ -270,6 +270,7 @@ damaged_state_case() {
   run_ocirun list -q
   [ "$status" -eq 0 ] || { echo "case $what: list: $output" >&2; return 1; }
   [[ "$output" == *good* ]]
+  [[ "$output" == *"load container $CID: "* ]] || { echo "case $what: list did not warn: $output" >&2; return 1; }
   run_ocirun delete --force "$CID"
   [ "$status" -eq 0 ] || { echo "case $what: delete --force: $output" >&2; return 1; }
   [ ! -e "$STATE_ROOT/$CID" ]

@@ -37,7 +37,12 @@ Result<int> run_list(const GlobalOptions& g, const ParsedArgs& args) {
   std::vector<oci::State> states;
   for (const auto& id : ids) {
     auto in = container::inspect(ctx, id);
-    if (in) states.push_back(container::to_oci_state(*in));  // deleted meanwhile: skip
+    if (in) {
+      states.push_back(container::to_oci_state(*in));
+    } else if (in.error().msg != container::does_not_exist_message(id)) {  // deleted meanwhile: skip
+      // One damaged container must not hide the others (runc warns too).
+      log::warn("load container ", id, ": ", in.error().to_string());
+    }
   }
   if (args.flag("quiet")) {
     for (const auto& s : states) std::printf("%s\n", s.id.c_str());
