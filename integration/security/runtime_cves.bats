@@ -170,3 +170,44 @@ teardown() {
     assert_no_cgroup "$CID"
   fi
 }
+
+# exec into a container whose root filesystem its processes changed after
+# start: executables, the cwd and the interpreter named through symlinks
+# (absolute, and relative with more `..` than the path is deep) resolve
+# inside the container's root, never on the host.
+@test "exec: a rootfs changed after start cannot make exec run host binaries or enter host directories" {
+  local rootfs="$BUNDLE/rootfs" hostdir="$BUNDLE/hostdir"
+  mkdir "$rootfs" "$hostdir"
+  cp -a "$TEST_ROOTFS"/. "$rootfs"/
+  printf '#!/bin/sh\necho HOST-REACHED\n' >"$hostdir/hostbin"
+  chmod 755 "$hostdir/hostbin"
+  update_config ".root.path = \"$rootfs\" | .root.readonly = false"
+  run_detached "$CID"
+  # What a process of the container could do to its own root.
+  ln -s "$hostdir/hostbin" "$rootfs/abs-bin"
+  ln -s "../../../../../../../../..$hostdir/hostbin" "$rootfs/rel-bin"
+  ln -s "$hostdir" "$rootfs/abs-dir"
+  printf '#!%s/hostbin\n' "$hostdir" >"$rootfs/script"
+  chmod 755 "$rootfs/script"
+  local target
+  for target in /abs-bin /rel-bin /script; do
+    run "$OCIRUN" --root "$STATE_ROOT" exec "$CID" "$target" </dev/null
+    echo "$target: $status: $output"
+    [ "$status" -ne 0 ]
+    [[ "$output" != *HOST-REACHED* ]]
+  done
+  run "$OCIRUN" --root "$STATE_ROOT" exec --cwd /abs-dir "$CID" sh -c 'pwd -P; ls' </dev/null
+  echo "cwd: $status: $output"
+  [ "$status" -ne 0 ]
+  [[ "$output" != *hostbin* ]]
+  # The container still works: the same names inside it are its own.
+  mkdir -p "$rootfs$hostdir"
+  printf '#!/bin/sh\necho CONTAINER-FILE\n' >"$rootfs$hostdir/hostbin"
+  chmod 755 "$rootfs$hostdir/hostbin"
+  run "$OCIRUN" --root "$STATE_ROOT" exec "$CID" /rel-bin </dev/null
+  [ "$status" -eq 0 ]
+  [ "$output" = CONTAINER-FILE ]
+  run "$OCIRUN" --root "$STATE_ROOT" exec --cwd /abs-dir "$CID" ls </dev/null
+  [ "$status" -eq 0 ]
+  [ "$output" = hostbin ]
+}
