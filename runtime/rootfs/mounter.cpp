@@ -9,7 +9,6 @@
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/rootfs/copy_tree.hpp"
-#include "runtime/rootfs/idmap.hpp"
 #include "runtime/rootfs/safe_path.hpp"
 #include "runtime/sys/raw.hpp"
 
@@ -142,22 +141,14 @@ Result<UniqueFd> Mounter::make_filesystem(const MountOp& op, const std::string& 
 
 Result<UniqueFd> Mounter::make_bind(const MountOp& op) {
   if (op.options.idmap) {
-    if (op.idmapped_tree && *op.idmapped_tree) {
-      // Made by the runtime before clone: take it over (close-on-exec).
-      UniqueFd tree(::fcntl(op.idmapped_tree->get(), F_DUPFD_CLOEXEC, 0));
-      if (!tree) return ErrnoErr(where(op), ": the id-mapped tree");
-      return tree;
-    }
-    // Inside a user namespace we have no privilege over the source's
-    // filesystem: only trees the runtime made before clone would do.
-    if (plan_.user_namespace)
-      return Err(EOPNOTSUPP, where(op), ": id-mapped mounts are not supported in a container with a user namespace");
-    // Our own procfs: the host's /proc does not show our children's pids
-    // when we are in a new pid namespace.
-    MountOp proc_op;
-    proc_op.json_path = where(op);
-    TRY_ASSIGN(auto proc, make_filesystem(proc_op, "proc", "proc", {}));
-    return open_idmapped_tree(sys_, op, proc.get());
+    // Made by the runtime before clone (prepare_idmapped_mounts): inside a
+    // user namespace we would have no privilege over the source's
+    // filesystem. Taken over close-on-exec.
+    if (!op.idmapped_tree || !*op.idmapped_tree)
+      return Err(EINVAL, where(op), ": the id-mapped tree was not prepared before clone");
+    UniqueFd tree(::fcntl(op.idmapped_tree->get(), F_DUPFD_CLOEXEC, 0));
+    if (!tree) return ErrnoErr(where(op), ": the id-mapped tree");
+    return tree;
   }
   unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op.options.recursive_bind ? AT_RECURSIVE : 0);
   UniqueFd tree(sys_.open_tree(AT_FDCWD, op.source.c_str(), flags));
