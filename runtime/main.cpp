@@ -124,13 +124,11 @@ int run_main(int argc, char** argv) {
     return usage_error(cat("ocirun: \"", cmd->name, "\" requires ", want, " argument(s)"), command_help(*cmd));
   }
 
+  Result<int> status = 0;
   if (security::starts_container_processes(cmd->name)) {
-    if (auto r = security::run_from_protected_exe(argv); !r) {
-      log::fatal(r.error().to_string());
-      return 1;
-    }
+    if (auto r = security::run_from_protected_exe(argv); !r) status = ErrFrom(std::move(r).error());
   }
-  auto status = cmd->run(g, *parsed);
+  if (status) status = cmd->run(g, *parsed);
   if (!status) {
     log::fatal(cat(cmd->error_prefix, status.error().to_string()));
     return cmd->error_status;
