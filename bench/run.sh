@@ -16,7 +16,10 @@
 # the read-only mount) is removed on exit, Ctrl-C included; the mounts live
 # only in the private namespace.
 #
-# usage: bench/run.sh [--quick] [--runs N]   (root, after ./scripts/build.sh)
+# usage: bench/run.sh [--quick] [--runs N] [--also NAME=BINARY]...
+#   (root, after ./scripts/build.sh)
+#   --also: one more ocirun row (e.g. a build before a change), named
+#           ocirun-NAME, run from a read-only mount like ocirun-ro.
 #   --quick: 2 runs per row, no apt-get; a smoke check that every runtime
 #            command works and every row is printed (exit 1 otherwise).
 set -euo pipefail
@@ -25,11 +28,13 @@ src=$PWD
 build=${OCIRUN_BUILD_DIR:-$src/build}
 quick=no
 runs=20
+also=()
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=yes; runs=2 ;;
     --runs) runs=$2; shift ;;
-    *) echo "usage: bench/run.sh [--quick] [--runs N]" >&2; exit 2 ;;
+    --also) also+=("$2"); shift ;;
+    *) echo "usage: bench/run.sh [--quick] [--runs N] [--also NAME=BINARY]..." >&2; exit 2 ;;
   esac
   shift
 done
@@ -54,7 +59,7 @@ if [ -z "${OCIRUN_BENCH_INNER:-}" ]; then
   fi
   trap '' INT  # the inner run cleans up on Ctrl-C; wait for it
   OCIRUN_BENCH_INNER=1 exec unshare -m --propagation private "$0" "$@" \
-    $([ $quick = yes ] && echo --quick) --runs "$runs"
+    $([ $quick = yes ] && echo --quick) --runs "$runs" $(printf -- '--also %s ' "${also[@]}")
 fi
 
 if mountpoint -q /sys/fs/cgroup/unified; then
@@ -63,7 +68,13 @@ fi
 work=$(mktemp -d /tmp/ocirun-bench.XXXXXX)
 cgroup_parent=ocirun-bench-$$
 rootfs=$work/rootfs
-runtimes=(ocirun ocirun-ro crun runc)
+runtimes=(ocirun ocirun-ro)
+declare -A extra_bins
+for spec in "${also[@]}"; do
+  runtimes+=("ocirun-${spec%%=*}")
+  extra_bins[ocirun-${spec%%=*}]=$work/ro/${spec%%=*}
+done
+runtimes+=(crun runc)
 
 cleanup() {
   set +e
@@ -87,30 +98,31 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# rt_cmd RUNTIME ARGS...: the runtime's command line with its private state root.
-rt_cmd() {
-  local rt=$1
-  shift
-  case $rt in
-    ocirun) "$ocirun" --root "$work/state-$rt" "$@" ;;
-    ocirun-ro) "$work/ro/ocirun" --root "$work/state-$rt" "$@" ;;
-    crun) crun --cgroup-manager=cgroupfs --root "$work/state-$rt" "$@" ;;
-    runc) runc --root "$work/state-$rt" "$@" ;;
-  esac
-}
-# rt_argv RUNTIME: the same command line, printed one word a line (for bench_measure).
+# rt_argv RUNTIME: the runtime's command line with its private state root,
+# one word a line (for bench_measure).
 rt_argv() {
   case $1 in
     ocirun) printf '%s\n' "$ocirun" --root "$work/state-$1" ;;
     ocirun-ro) printf '%s\n' "$work/ro/ocirun" --root "$work/state-$1" ;;
     crun) printf '%s\n' crun --cgroup-manager=cgroupfs --root "$work/state-$1" ;;
     runc) printf '%s\n' runc --root "$work/state-$1" ;;
+    *) printf '%s\n' "${extra_bins[$1]}" --root "$work/state-$1" ;;
   esac
+}
+# rt_cmd RUNTIME ARGS...: runs the runtime.
+rt_cmd() {
+  local argv
+  mapfile -t argv < <(rt_argv "$1")
+  shift
+  "${argv[@]}" "$@"
 }
 
 # The read-only copy of ocirun.
 mkdir -p "$work/ro"
 cp "$ocirun" "$work/ro/ocirun"
+for spec in "${also[@]}"; do
+  cp "${spec#*=}" "$work/ro/${spec%%=*}"
+done
 mount --bind "$work/ro" "$work/ro"
 mount -o remount,bind,ro "$work/ro"
 
@@ -205,7 +217,7 @@ for ((i = 0; i < runs; i++)); do
   done
   sample "kernel floor" unshare --fork --pid --net --ipc --uts --mount chroot "$rootfs" /bin/true
 done
-table "run /bin/true (cgroups on)" ocirun ocirun-ro crun runc "kernel floor"
+table "run /bin/true (cgroups on)" "${runtimes[@]}" "kernel floor"
 
 if [ $failures -gt 0 ]; then
   echo "bench/run.sh: $failures failure(s)" >&2
