@@ -165,7 +165,7 @@ delete_task() {
 @test "containerd: ocirun's error (json log) reaches the user; nothing is left behind" {
   run --separate-stderr ctr_run --rm "$IMAGE" broken /nonexistent
   [ "$status" -ne 0 ]
-  [[ "$stderr" == *'OCI runtime create failed: exec: "/nonexistent": No such file or directory'* ]]
+  [[ "$stderr" == *'OCI runtime create failed: exec: "/nonexistent": no such file or directory'* ]]
   run ctr_ containers ls -q
   [[ $'\n'"$output"$'\n' != *$'\n'broken$'\n'* ]]
   [ ! -e "$ENGINE_DIR/ocirun/$NAMESPACE/broken" ]
@@ -173,7 +173,7 @@ delete_task() {
   ctr_run -d "$IMAGE" execfail sleep 1000
   run --separate-stderr ctr_ tasks exec --exec-id bad execfail /nonexistent
   [ "$status" -ne 0 ]
-  [[ "$stderr" == *'exec: "/nonexistent": No such file or directory'* ]]
+  [[ "$stderr" == *'exec: "/nonexistent": no such file or directory'* ]]
   ctr_ tasks kill -s KILL execfail
   retry 50 task_stopped execfail
   delete_task execfail

@@ -211,7 +211,7 @@ JSON
 
 @test "podman: ocirun's errors reach the user (json log, runtime_supports_json)" {
   run -127 --separate-stderr podman run --rm "$IMAGE" /nonexistent
-  [[ "$stderr" == *'ocirun: exec: "/nonexistent": No such file or directory'* ]]
+  [[ "$stderr" == *'ocirun: exec: "/nonexistent": no such file or directory'* ]]
   # A limit the host cannot grant: ocirun's own message, naming the field.
   run --separate-stderr podman run --rm --ulimit nofile=$(($(ulimit -Hn) + 1)):$(($(ulimit -Hn) + 1)) "$IMAGE" true
   [ "$status" -ne 0 ]
