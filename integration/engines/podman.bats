@@ -80,10 +80,13 @@ logs_contain() {
   [[ "$(podman logs "$1" 2>&1)" == *"$2"* ]]
 }
 
-@test "podman: run --rm returns the exit status and output; --runtime PATH works too" {
+@test "podman: run --rm returns the exit status and output; info; --runtime PATH works too" {
   run --separate-stderr podman run --rm "$IMAGE" sh -c 'echo hello from ocirun; exit 3'
   [ "$status" -eq 3 ]
   [ "$output" = "hello from ocirun" ]
+  # podman info asks the runtime for --version (runc's format).
+  run --separate-stderr podman info --format '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}} {{.Host.OCIRuntime.Version}}'
+  [[ "$output" == "ocirun $OCIRUN ocirun version "*$'\ncommit: '*$'\nspec: '* ]]
   podman --runtime "$OCIRUN" run -d --name by-path "$IMAGE" sleep 1000
   [ "$(podman inspect --format '{{.OCIRuntime}}' by-path)" = "$OCIRUN" ]
   "$OCIRUN" state "$(cid by-path)" | jq -e '.status == "running"'
