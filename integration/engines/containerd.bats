@@ -65,15 +65,9 @@ ctr_() {
   ctr --address "$ENGINE_DIR/containerd.sock" --namespace "$NAMESPACE" "$@"
 }
 
-# The runtime flags of every `ctr run`.
-RUNTIME_FLAGS=()
-runtime_flags() {
-  RUNTIME_FLAGS=(--runc-binary "$OCIRUN" --runc-root "$ENGINE_DIR/ocirun")
-}
-
+# ctr run on ocirun: the runc-v2 shim's BinaryName and Root options.
 ctr_run() {
-  runtime_flags
-  ctr_ run "${RUNTIME_FLAGS[@]}" "$@"
+  ctr_ run --runc-binary "$OCIRUN" --runc-root "$ENGINE_DIR/ocirun" "$@"
 }
 
 task_status() {
@@ -84,9 +78,13 @@ task_stopped() {
   [ "$(task_status "$1")" = STOPPED ]
 }
 
-# with_tty CMD: runs CMD (a string) on a pseudo-terminal, as ctr -t needs one.
+# with_tty FUNCTION ARG...: runs it on a pseudo-terminal, as ctr -t needs one
+# (script(1) runs a command line: this file's functions are passed to it by name).
 with_tty() {
-  script -qec "$1" /dev/null </dev/null
+  local cmdline
+  cmdline=$(printf '%q ' "$@")
+  SHELL=/bin/bash ENGINE_DIR=$ENGINE_DIR NAMESPACE=$NAMESPACE OCIRUN=$OCIRUN \
+    script -qec "$(declare -f ctr_ ctr_run); $cmdline" /dev/null </dev/null
 }
 
 # delete_task ID: deletes the stopped task and its container; prints what ctr said (the exit code).
@@ -105,8 +103,7 @@ delete_task() {
 }
 
 @test "containerd: run -t, tasks exec (also -t), tasks ps" {
-  run with_tty "$(printf '%q ' ctr --address "$ENGINE_DIR/containerd.sock" --namespace "$NAMESPACE" run --rm -t \
-    --runc-binary "$OCIRUN" --runc-root "$ENGINE_DIR/ocirun" "$IMAGE" tty-run sh -c 'tty; exit 4')"
+  run with_tty ctr_run --rm -t "$IMAGE" tty-run sh -c 'tty; exit 4'
   [ "$status" -eq 4 ]
   [[ "$output" == *"/dev/pts/0"* ]]
   ctr_run -d "$IMAGE" server sleep 1000
@@ -114,8 +111,7 @@ delete_task() {
   run --separate-stderr ctr_ tasks exec --exec-id plain server sh -c 'echo in $(readlink /proc/1/exe); exit 5'
   [ "$status" -eq 5 ]
   [ "$output" = "in /bin/busybox" ]
-  run with_tty "$(printf '%q ' ctr --address "$ENGINE_DIR/containerd.sock" --namespace "$NAMESPACE" tasks exec -t \
-    --exec-id term server sh -c 'tty; exit 6')"
+  run with_tty ctr_ tasks exec -t --exec-id term server sh -c 'tty; exit 6'
   [ "$status" -eq 6 ]
   [[ "$output" == *"/dev/pts/"* ]]
   # tasks ps comes from `ocirun ps --format json`: the init's host pid.
