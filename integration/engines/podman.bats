@@ -212,13 +212,17 @@ JSON
   podman rm -f -t 0 notifier
 }
 
-@test "podman: ocirun's errors reach the user (json log, runtime_supports_json)" {
+@test "podman: ocirun's errors reach the user (json log with runtime_supports_json, stderr without)" {
   run -127 --separate-stderr podman run --rm "$IMAGE" /nonexistent
   [[ "$stderr" == *'ocirun: exec: "/nonexistent": no such file or directory'* ]]
   # A limit the host cannot grant: ocirun's own message, naming the field.
   run --separate-stderr podman run --rm --ulimit nofile=$(($(ulimit -Hn) + 1)):$(($(ulimit -Hn) + 1)) "$IMAGE" true
   [ "$status" -ne 0 ]
   [[ "$stderr" == *'ocirun: $.process.rlimits[0].hard: cannot raise RLIMIT_NOFILE'* ]]
+  # Without runtime_supports_json conmon passes on what ocirun wrote to stderr.
+  grep -v runtime_supports_json "$CONTAINERS_CONF" >"$ENGINE_DIR/containers-stderr.conf"
+  run -127 --separate-stderr env CONTAINERS_CONF="$ENGINE_DIR/containers-stderr.conf" podman run --rm "$IMAGE" /nonexistent
+  [[ "$stderr" == *'ocirun: exec: "/nonexistent": no such file or directory'* ]]
   run --separate-stderr podman ps -a --format '{{.Names}}'
   [ -z "$output" ]
 }
