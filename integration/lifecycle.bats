@@ -182,7 +182,7 @@ line" "$(printf 'x%.0s' {1..256})"; do
   set_args /bin/nonexistent
   run ocirun create c1
   [ "$status" -eq 1 ]
-  [[ "$output" == *'exec: "/bin/nonexistent": No such file or directory'* ]]
+  [[ "$output" == *'exec: "/bin/nonexistent": no such file or directory'* ]]
   [ ! -e "$STATE_ROOT/c1" ]
   assert_no_cgroup c1
   set_args nosuchcommand

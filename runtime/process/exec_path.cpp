@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstring>
+
 namespace rt::process {
 namespace {
 
@@ -17,12 +20,22 @@ int check_executable(const std::string& path) {
   return 0;
 }
 
+// exec: "NAME": no such file or directory. Engines turn these texts into the
+// shell's exit codes by matching Go's lower-case errno strings ("no such file
+// or directory" -> 127, "permission denied" -> 126; docker's CLI is
+// case-sensitive), so the errno text is spelled that way here.
+Unexpected<Error> exec_error(const std::string& name, int errnum) {
+  std::string text = std::strerror(errnum);
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return Err(0, "exec: \"", name, "\": ", text);
+}
+
 }  // namespace
 
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env) {
   if (name.empty()) return Err(ENOENT, "exec: empty executable name");
   if (name.find('/') != std::string::npos) {
-    if (int e = check_executable(name)) return Err(e, "exec: \"", name, "\"");
+    if (int e = check_executable(name)) return exec_error(name, e);
     return name;
   }
   std::string path_var = kDefaultPath;
@@ -35,7 +48,7 @@ Result<std::string> find_executable(const std::string& name, const std::vector<s
     if (e == 0) return candidate;
     if (e != ENOENT && e != ENOTDIR && !first_error) first_error = e;
   }
-  if (first_error) return Err(first_error, "exec: \"", name, "\"");
+  if (first_error) return exec_error(name, first_error);
   return Err(0, "exec: \"", name, "\": executable file not found in $PATH");
 }
 

@@ -10,7 +10,8 @@
 namespace rt::process {
 
 // PATH is taken from env ("PATH=..."), with the usual default when absent.
-// Errors read like runc's: exec: "foo": executable file not found in $PATH
+// Errors read like runc's: exec: "foo": executable file not found in $PATH,
+// exec: "/foo": no such file or directory (engines match these texts).
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);
 
 }  // namespace rt::process
