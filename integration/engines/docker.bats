@@ -97,6 +97,9 @@ logs_contain() {
   run --separate-stderr docker exec server sh -c 'echo in $(readlink /proc/1/exe); exit 5'
   [ "$status" -eq 5 ]
   [ "$output" = "in /bin/busybox" ]
+  # As with runc: 126, and the runtime's message.
+  run -126 docker exec server /nonexistent
+  [[ "$output" == *'OCI runtime exec failed: exec failed: exec: "/nonexistent": no such file or directory'* ]]
   run --separate-stderr docker exec -t server tty
   [[ "$output" == /dev/pts/* ]]
   run --separate-stderr docker_run --rm -t "$IMAGE" tty

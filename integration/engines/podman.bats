@@ -219,6 +219,10 @@ JSON
   run --separate-stderr podman run --rm --ulimit nofile=$(($(ulimit -Hn) + 1)):$(($(ulimit -Hn) + 1)) "$IMAGE" true
   [ "$status" -ne 0 ]
   [[ "$stderr" == *'ocirun: $.process.rlimits[0].hard: cannot raise RLIMIT_NOFILE'* ]]
+  podman run -d --name errors "$IMAGE" sleep 1000
+  run -127 --separate-stderr podman exec errors /nonexistent
+  [[ "$stderr" == *'exec: "/nonexistent": no such file or directory'* ]]
+  podman rm -f -t 0 errors
   # Without runtime_supports_json conmon passes on what ocirun wrote to stderr.
   grep -v runtime_supports_json "$CONTAINERS_CONF" >"$ENGINE_DIR/containers-stderr.conf"
   run -127 --separate-stderr env CONTAINERS_CONF="$ENGINE_DIR/containers-stderr.conf" podman run --rm "$IMAGE" /nonexistent
