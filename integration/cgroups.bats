@@ -24,7 +24,7 @@ cg() {  # cg CONTROLLER [ID]: the container's directory for a default cgroupsPat
 
 # Any directory named like $1 below any hierarchy (depth-limited).
 cgroup_dirs_named() {
-  find /sys/fs/cgroup -maxdepth 6 -type d -name "$1" 2>/dev/null
+  find /sys/fs/cgroup -maxdepth 6 -type d -name "$1" 2>/dev/null || true
 }
 
 # A process that is gone, or a zombie waiting for its reaper.

@@ -85,7 +85,9 @@ wait_for_status() {
 # No cgroup directory of container ID remains in any hierarchy.
 assert_no_cgroup() {
   local left
-  left=$(find /sys/fs/cgroup -maxdepth 4 -type d -path "*/ocirun/$1" 2>/dev/null)
+  # find fails when a directory vanishes while it walks (any cgroup being
+  # removed meanwhile); what it printed is still the answer.
+  left=$(find /sys/fs/cgroup -maxdepth 4 -type d -path "*/ocirun/$1" 2>/dev/null || true)
   [ -z "$left" ] || { echo "leftover cgroups: $left" >&2; return 1; }
 }
 

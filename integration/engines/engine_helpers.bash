@@ -41,7 +41,7 @@ mounts_under() {
 
 # cgroup_dirs NAME: the directories named NAME directly below the root of any hierarchy.
 cgroup_dirs() {
-  find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -type d -name "$1" 2>/dev/null
+  find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -type d -name "$1" 2>/dev/null || true
 }
 
 # remove_cgroup_tree DIR...: removes cgroup directories bottom-up (they must be empty of processes).

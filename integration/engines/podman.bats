@@ -170,7 +170,7 @@ logs_contain() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"does not exist"* ]]
   retry 50 process_gone "$pid"
-  [ -z "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "libpod-$id")" ]
+  [ -z "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "libpod-$id" 2>/dev/null || true)" ]
 }
 
 @test "podman: --user, --read-only, --cap-drop" {
