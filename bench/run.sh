@@ -31,7 +31,7 @@ runs=20
 also=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) quick=yes; runs=2 ;;
+    --quick) quick=yes; runs=2 ;;  # before --runs: an explicit count wins
     --runs) runs=$2; shift ;;
     --also) also+=("$2"); shift ;;
     *) echo "usage: bench/run.sh [--quick] [--runs N] [--also NAME=BINARY]..." >&2; exit 2 ;;
@@ -58,8 +58,10 @@ if [ -z "${OCIRUN_BENCH_INNER:-}" ]; then
     apt-get install -y "${missing[@]}" >/dev/null
   fi
   trap '' INT  # the inner run cleans up on Ctrl-C; wait for it
-  OCIRUN_BENCH_INNER=1 exec unshare -m --propagation private "$0" "$@" \
-    $([ $quick = yes ] && echo --quick) --runs "$runs" $(printf -- '--also %s ' "${also[@]}")
+  inner_args=(--runs "$runs")
+  [ $quick = no ] || inner_args+=(--quick)
+  for spec in "${also[@]}"; do inner_args+=(--also "$spec"); done
+  OCIRUN_BENCH_INNER=1 exec unshare -m --propagation private "$0" "${inner_args[@]}"
 fi
 
 if mountpoint -q /sys/fs/cgroup/unified; then
@@ -218,6 +220,20 @@ for ((i = 0; i < runs; i++)); do
   sample "kernel floor" unshare --fork --pid --net --ipc --uts --mount chroot "$rootfs" /bin/true
 done
 table "run /bin/true (cgroups on)" "${runtimes[@]}" "kernel floor"
+
+# ---- one traced start (--trace), as a phase table ------------------------------
+trace_file=$work/trace.json
+if ! "$work/ro/ocirun" --root "$work/state-ocirun-ro" --trace "$trace_file" run --bundle "$work/true-ocirun-ro" traced >/dev/null; then
+  echo "bench/run.sh: ocirun --trace run failed" >&2
+  failures=$((failures + 1))
+elif ! jq -e '[.traceEvents[].name] | index("create: cgroup") and index("init: pivot_root")' "$trace_file" >/dev/null; then
+  echo "bench/run.sh: the trace lacks the runtime's or the init's phases" >&2
+  failures=$((failures + 1))
+else
+  printf '\none traced run (ocirun-ro --trace): start ms, duration ms, phase\n'
+  jq -r '.traceEvents[] | select(.ph == "X") | [.ts, .dur, (if .pid < 0 then "  " else "" end) + .name] | @tsv' "$trace_file" |
+    sort -n | awk -F'\t' 'NR == 1 {t0 = $1} {printf "%8.2f %7.2f  %s\n", ($1 - t0) / 1000, $2 / 1000, $3}'
+fi
 
 if [ $failures -gt 0 ]; then
   echo "bench/run.sh: $failures failure(s)" >&2
