@@ -142,6 +142,9 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY(dir.write_state(state));
   fault::point("create:after-cgroup");
   init.rootfs.cgroups = cgroup_view(cgroup.layout, state.cgroup);
+  // Writing "0" needs the init to be root in the runtime's user namespace
+  // (which it is not after clone3(CLONE_NEWUSER)).
+  if (!init.ns.new_user && ::geteuid() == 0) init.cgroup_self_join = cgroup.manager->self_join_files();
 
   phase.next("create: exec.fifo");
   if (::mkfifoat(dir.fd(), kExecFifo, 0600) < 0) return ErrnoErr("creating ", dir.path(), "/", kExecFifo);

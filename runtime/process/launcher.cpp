@@ -74,7 +74,9 @@ Result<> Launcher::setup_from_parent(cgroups::Manager* cgroup) {
     if (config_.expect.userns_request) TRY(channel_.send(static_cast<uint32_t>(Msg::kUsernsMapped)));
   }
   if (config_.spec->process) TRY(apply_process_limits(child_, *config_.spec->process));
-  if (cgroup && !born_in_cgroup_) TRY(cgroup->add_process(child_));
+  if (cgroup && !born_in_cgroup_) {
+    TRY(config_.cgroup_self_join.empty() ? cgroup->add_process(child_) : cgroup->add_self_joined_process(child_));
+  }
   return channel_.send(static_cast<uint32_t>(Msg::kGo));
 }
 
