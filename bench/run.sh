@@ -31,7 +31,7 @@ runs=20
 also=()
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) quick=yes; runs=2 ;;
+    --quick) quick=yes; runs=2 ;;  # before --runs: an explicit count wins
     --runs) runs=$2; shift ;;
     --also) also+=("$2"); shift ;;
     *) echo "usage: bench/run.sh [--quick] [--runs N] [--also NAME=BINARY]..." >&2; exit 2 ;;
@@ -57,8 +57,8 @@ if [ -z "${OCIRUN_BENCH_INNER:-}" ]; then
   fi
   trap '' INT  # the inner run cleans up on Ctrl-C; wait for it
   inner_args=(--runs "$runs")
-  if [ $quick = yes ]; then inner_args+=(--quick); fi
-  for a in "${also[@]}"; do inner_args+=(--also "$a"); done
+  [ $quick = no ] || inner_args+=(--quick)
+  for spec in "${also[@]}"; do inner_args+=(--also "$spec"); done
   OCIRUN_BENCH_INNER=1 exec unshare -m --propagation private "$0" "${inner_args[@]}"
 fi
 
@@ -134,7 +134,7 @@ make_bundle() {
   local dir=$1 rt=$2 args=$3 extra=${4:-.}
   mkdir -p "$dir"
   "$ocirun" spec --bundle "$dir"
-  jq --arg root "$rootfs" --argjson args "$args" \
+  jq --arg root "$rootfs" --argjson args "$args" --slurpfile profile "$src/spec-fixtures/seccomp/docker-default.json" \
     --arg cg "/$cgroup_parent/$rt-$(basename "$dir")" \
     ".root.path = \$root | .root.readonly = true | .process.terminal = false
      | .ociVersion = \"1.0.2\" | .process.args = \$args | del(.linux.seccomp) | .linux.cgroupsPath = \$cg | $extra" \
@@ -145,6 +145,7 @@ make_bundle() {
 # ---- statistics and tables ---------------------------------------------------
 declare -A wall cpu rss
 failures=0
+scenario=""  # the samples of each scenario are kept apart: key "scenario|row"
 
 # sample ROW CMD...: runs CMD through bench_measure once, records the row's numbers.
 sample() {
@@ -155,11 +156,11 @@ sample() {
     failures=$((failures + 1))
     return 0
   fi
-  local w c r
+  local w c r key="$scenario|$row"
   read -r w c r <<<"$out"
-  wall[$row]+="$w "
-  cpu[$row]+="$c "
-  rss[$row]+="$r "
+  wall[$key]+="$w "
+  cpu[$key]+="$c "
+  rss[$key]+="$r "
 }
 
 # stats NUMBERS...: "median min max" of the numbers.
@@ -167,35 +168,40 @@ stats() {
   printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[1], a[NR]}'
 }
 
-# table TITLE ROW...: prints the table of one scenario; a row without samples
-# counts as a failure.
+# median_of KIND ROW: the median of one row's wall or cpu samples in the
+# current scenario (empty without samples).
+median_of() {
+  local -n samples=$1
+  local key="$scenario|$2"
+  [ -n "${samples[$key]:-}" ] || return 0
+  stats ${samples[$key]} | cut -d' ' -f1
+}
+
+# table TITLE ROW...: prints the current scenario's table; a row without
+# samples counts as a failure. Each ocirun row gets its ratio (wall, cpu) to
+# every peer row.
 table() {
   local title=$1
   shift
   printf '\n%s (%d runs each, interleaved)\n' "$title" "$runs"
-  printf '%-22s %23s %23s %9s  %s\n' "" "wall ms med/min/max" "cpu ms med/min/max" "RSS MB" "ratio (wall, cpu)"
+  printf '%-22s %23s %23s %9s  %s\n' "" "wall ms med/min/max" "cpu ms med/min/max" "RSS MB" "ratio to peer (wall, cpu)"
   local row
-  declare -A med_w med_c
   for row in "$@"; do
-    if [ -z "${wall[$row]:-}" ]; then
+    local key="$scenario|$row"
+    if [ -z "${wall[$key]:-}" ]; then
       printf '%-22s %s\n' "$row" "MISSING"
       failures=$((failures + 1))
       continue
     fi
     local wm wn wx cm cn cx rm _
-    read -r wm wn wx <<<"$(stats ${wall[$row]})"
-    read -r cm cn cx <<<"$(stats ${cpu[$row]})"
-    read -r rm _ _ <<<"$(stats ${rss[$row]})"
-    med_w[$row]=$wm
-    med_c[$row]=$cm
-    local ratios=""
+    read -r wm wn wx <<<"$(stats ${wall[$key]})"
+    read -r cm cn cx <<<"$(stats ${cpu[$key]})"
+    read -r rm _ _ <<<"$(stats ${rss[$key]})"
+    local ratios="" peer
     if [ "${row#ocirun}" != "$row" ]; then
-      local peer
       for peer in "$@"; do
         case $peer in ocirun*|kernel*) continue ;; esac
-        [ -n "${med_w[$peer]:-}" ] || read -r med_w[$peer] _ _ <<<"$(stats ${wall[$peer]:-0})"
-        [ -n "${med_c[$peer]:-}" ] || read -r med_c[$peer] _ _ <<<"$(stats ${cpu[$peer]:-0})"
-        ratios+=$(awk -v p="$peer" -v a="$wm" -v b="${med_w[$peer]}" -v c="$cm" -v d="${med_c[$peer]}" \
+        ratios+=$(awk -v p="$peer" -v a="$wm" -v b="$(median_of wall "$peer")" -v c="$cm" -v d="$(median_of cpu "$peer")" \
           'BEGIN {printf "%s %.2fx %.2fx  ", p, (b ? a / b : 0), (d ? c / d : 0)}')
       done
     fi
@@ -206,18 +212,150 @@ table() {
   done
 }
 
-# ---- scenario: run /bin/true -------------------------------------------------
+# interleave ROUNDS FN ROW...: calls FN ROW ROUND for every row, ROUNDS
+# times. The order rotates from one round to the next: what runs just before
+# a runtime changes its numbers (a cgroup move right after another one skips
+# the RCU grace period the first one waits for).
+interleave() {
+  local rounds=$1 fn=$2 i k
+  shift 2
+  local rows=("$@")
+  for ((i = 0; i < rounds; i++)); do
+    for ((k = 0; k < ${#rows[@]}; k++)); do
+      "$fn" "${rows[(i + k) % ${#rows[@]}]}" "$i"
+    done
+  done
+}
+
+# ---- scenario: run /bin/true ---------------------------------------------------
 for rt in "${runtimes[@]}"; do
   make_bundle "$work/true-$rt" "$rt" '["/bin/true"]'
+  make_bundle "$work/seccomp-$rt" "$rt" '["/bin/true"]' '.linux.seccomp = $profile[0]'
 done
-for ((i = 0; i < runs; i++)); do
-  for rt in "${runtimes[@]}"; do
-    mapfile -t argv < <(rt_argv "$rt")
-    sample "$rt" "${argv[@]}" run --bundle "$work/true-$rt" "t$i"
-  done
-  sample "kernel floor" unshare --fork --pid --net --ipc --uts --mount chroot "$rootfs" /bin/true
-done
+run_true() {  # ROW ROUND
+  if [ "$1" = "kernel floor" ]; then
+    sample "$1" unshare --fork --pid --net --ipc --uts --mount chroot "$rootfs" /bin/true
+  else
+    local argv
+    mapfile -t argv < <(rt_argv "$1")
+    sample "$1" "${argv[@]}" run --bundle "$work/true-$1" "t$2"
+  fi
+}
+scenario=run
+interleave "$runs" run_true "${runtimes[@]}" "kernel floor"
 table "run /bin/true (cgroups on)" "${runtimes[@]}" "kernel floor"
+
+# ---- scenario: create, start, wait, delete ----------------------------------------
+lifecycle() {  # ROW ROUND; the delete is retried until the container has stopped
+  local argv
+  mapfile -t argv < <(rt_argv "$1")
+  sample "$1" "${argv[@]}" create --bundle "$work/true-$1" "l$2" ::: "${argv[@]}" start "l$2" \
+    ::: @until-ok "${argv[@]}" delete "l$2"
+}
+scenario=lifecycle
+interleave "$runs" lifecycle "${runtimes[@]}"
+table "create, start, wait, delete of /bin/true" "${runtimes[@]}"
+
+# ---- scenario: exec /bin/true into a running container ----------------------------
+for rt in "${runtimes[@]}"; do
+  make_bundle "$work/sleep-$rt" "$rt" '["/bin/sleep", "1000"]'
+  rt_cmd "$rt" run -d --bundle "$work/sleep-$rt" "x-$rt" </dev/null >/dev/null 2>"$work/err" ||
+    { echo "bench/run.sh: $rt run -d failed: $(cat "$work/err")" >&2; failures=$((failures + 1)); }
+done
+exec_true() {  # ROW ROUND
+  local argv
+  mapfile -t argv < <(rt_argv "$1")
+  sample "$1" "${argv[@]}" exec "x-$1" /bin/true
+}
+scenario=exec
+interleave "$runs" exec_true "${runtimes[@]}"
+table "exec /bin/true into a running container" "${runtimes[@]}"
+for rt in "${runtimes[@]}"; do rt_cmd "$rt" delete -f "x-$rt" >/dev/null 2>&1 || true; done
+
+# ---- scenario: run /bin/true with docker's default seccomp profile ---------------
+run_seccomp() {  # ROW ROUND
+  local argv
+  mapfile -t argv < <(rt_argv "$1")
+  sample "$1" "${argv[@]}" run --bundle "$work/seccomp-$1" "s$2"
+}
+scenario=seccomp
+interleave "$runs" run_seccomp "${runtimes[@]}"
+table "run /bin/true with docker's default seccomp profile" "${runtimes[@]}"
+for rt in "${runtimes[@]}"; do
+  with=$(median_of wall "$rt")
+  without=$(scenario=run median_of wall "$rt")
+  awk -v r="$rt" -v a="$with" -v b="$without" 'BEGIN {printf "  %s: with / without the profile: %.2fx wall\n", r, (b ? a / b : 0)}'
+done
+
+# ---- scenario: many containers (ocirun-ro) -------------------------------------
+# N copies of the /bin/true bundle, each with a cgroup of its own.
+many_bundles() {  # PREFIX N
+  local i
+  make_bundle "$work/$1-TEMPLATE" ocirun-ro '["/bin/true"]'
+  for ((i = 0; i < $2; i++)); do
+    mkdir -p "$work/$1-$i"
+    sed "s/-$1-TEMPLATE\"/-$1-$i\"/" "$work/$1-TEMPLATE/config.json" >"$work/$1-$i/config.json"
+  done
+}
+# leaked_cgroups PREFIX: the cgroup directories of ocirun-ro's PREFIX-* containers still there.
+leaked_cgroups() {
+  find /sys/fs/cgroup/*/"$cgroup_parent" -maxdepth 1 -name "ocirun-ro-$1-*" -type d 2>/dev/null | wc -l
+}
+scale_n=200
+list_n=1000
+[ $quick = no ] || { scale_n=16; list_n=20; }
+ro_root=$work/state-ocirun-ro
+many_bundles scale "$scale_n"
+t0=$(date +%s%N)
+scale_failed=$(seq 0 $((scale_n - 1)) | xargs -P 8 -I{} sh -c \
+  '"$1" --root "$2" create --bundle "$3/scale-$4" "scale-$4" && "$1" --root "$2" start "scale-$4" || echo FAILED' \
+  sh "$work/ro/ocirun" "$ro_root" "$work" {} 2>"$work/err" | grep -c FAILED || true)
+t1=$(date +%s%N)
+seq 0 $((scale_n - 1)) | xargs -P 8 -I{} sh -c \
+  'for i in $(seq 400); do "$1" --root "$2" delete "scale-$3" 2>/dev/null && exit 0; "$1" --root "$2" state "scale-$3" >/dev/null 2>&1 || exit 0; sleep 0.005; done; exit 1' \
+  sh "$work/ro/ocirun" "$ro_root" {} || { echo "bench/run.sh: deleting the scale containers failed" >&2; failures=$((failures + 1)); }
+leaked=$(leaked_cgroups scale)
+printf '\n%d containers created+started, 8 at a time (ocirun-ro): %d ms, %d failed, %d cgroups left after delete\n' \
+  "$scale_n" $(((t1 - t0) / 1000000)) "$scale_failed" "$leaked"
+if [ "$scale_failed" != 0 ] || [ "$leaked" != 0 ]; then
+  echo "bench/run.sh: the scale run failed: $(head -c 2000 "$work/err")" >&2
+  failures=$((failures + 1))
+fi
+
+# list and state with list_n created containers.
+many_bundles idle "$list_n"
+seq 0 $((list_n - 1)) | xargs -P 8 -I{} "$work/ro/ocirun" --root "$ro_root" create --bundle "$work/idle-{}" "idle-{}" \
+  2>"$work/err" || { echo "bench/run.sh: creating $list_n containers failed: $(head -c 2000 "$work/err")" >&2; failures=$((failures + 1)); }
+list_state() {  # ROW ROUND
+  case $1 in
+    list) sample "$1" "$work/ro/ocirun" --root "$ro_root" list ;;
+    list-json) sample "$1" "$work/ro/ocirun" --root "$ro_root" list --format json ;;
+    state) sample "$1" "$work/ro/ocirun" --root "$ro_root" state "idle-$(($2 % list_n))" ;;
+  esac
+}
+scenario=list
+interleave "$runs" list_state list list-json state
+listed=$("$work/ro/ocirun" --root "$ro_root" list -q | grep -c '^idle-' || true)
+table "ocirun-ro with $list_n created containers ($listed listed)" list list-json state
+[ "$listed" = "$list_n" ] || { echo "bench/run.sh: list showed $listed of $list_n containers" >&2; failures=$((failures + 1)); }
+seq 0 $((list_n - 1)) | xargs -P 8 -I{} "$work/ro/ocirun" --root "$ro_root" delete -f "idle-{}" 2>"$work/err" ||
+  { echo "bench/run.sh: deleting the idle containers failed: $(head -c 2000 "$work/err")" >&2; failures=$((failures + 1)); }
+leaked=$(leaked_cgroups idle)
+[ "$leaked" = 0 ] || { echo "bench/run.sh: $leaked cgroups of the idle containers left" >&2; failures=$((failures + 1)); }
+
+# ---- one traced start (--trace), as a phase table ------------------------------
+trace_file=$work/trace.json
+if ! "$work/ro/ocirun" --root "$work/state-ocirun-ro" --trace "$trace_file" run --bundle "$work/true-ocirun-ro" traced >/dev/null; then
+  echo "bench/run.sh: ocirun --trace run failed" >&2
+  failures=$((failures + 1))
+elif ! jq -e '[.traceEvents[].name] | index("create: cgroup") and index("init: pivot_root")' "$trace_file" >/dev/null; then
+  echo "bench/run.sh: the trace lacks the runtime's or the init's phases" >&2
+  failures=$((failures + 1))
+else
+  printf '\none traced run (ocirun-ro --trace): start ms, duration ms, phase\n'
+  jq -r '.traceEvents[] | select(.ph == "X") | [.ts, .dur, (if .pid < 0 then "  " else "" end) + .name] | @tsv' "$trace_file" |
+    sort -n | awk -F'\t' 'NR == 1 {t0 = $1} {printf "%8.2f %7.2f  %s\n", ($1 - t0) / 1000, $2 / 1000, $3}'
+fi
 
 if [ $failures -gt 0 ]; then
   echo "bench/run.sh: $failures failure(s)" >&2

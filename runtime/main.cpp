@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "oci/spec.hpp"
+#include "runtime/base/trace.hpp"
 #include "runtime/cli/command.hpp"
 #include "runtime/security/protected_exe.hpp"
 
@@ -21,6 +22,8 @@ constexpr FlagSpec kGlobalFlags[] = {
     {"root", FlagKind::kValue, "DIR", "root directory for the containers' state (on a tmpfs)", "/run/ocirun"},
     {"systemd-cgroup", FlagKind::kBool, "",
      "use systemd for cgroups; linux.cgroupsPath must then be \"slice:prefix:name\""},
+    {"trace", FlagKind::kValue, "FILE",
+     "write per-phase timings of this command as Chrome trace-event JSON (also: OCIRUN_TRACE=FILE)"},
     {"rootless", FlagKind::kValue, "VALUE", "ignore cgroup permission errors: 'true', 'false' or 'auto'", "auto"},
     {"help,h", FlagKind::kBool, "", "show help"},
     {"version,v", FlagKind::kBool, "", "print the version"},
@@ -58,7 +61,34 @@ int usage_error(const std::string& msg, const std::string& help) {
   return 1;
 }
 
+// Carries the first process's times across the protected re-exec when
+// tracing: "MAIN_US EXEC_US".
+constexpr const char* kTraceReexecEnv = "OCIRUN_TRACE_REEXEC";
+
+// Turns tracing on for COMMAND when --trace or OCIRUN_TRACE asks for it and
+// records the phases before this point (the first process's, when this is
+// the protected re-exec).
+void start_trace(const ParsedArgs& globals, const Command& command, int64_t main_us) {
+  std::string file = globals.value("trace");
+  if (const char* env = std::getenv("OCIRUN_TRACE"); file.empty() && env != nullptr) file = env;
+  if (const char* reexec = std::getenv(kTraceReexecEnv)) {
+    const std::vector<std::string> times = split(reexec, ' ');
+    const auto first_main = times.size() == 2 ? parse_int<int64_t>(times[0]) : std::nullopt;
+    const auto exec = times.size() == 2 ? parse_int<int64_t>(times[1]) : std::nullopt;
+    if (!file.empty() && first_main && exec) {
+      trace::enable(file, command.name);
+      trace::record("first process: parse arguments, protect the binary", *first_main, *exec);
+      trace::record("protected re-exec: execve, dynamic loading", *exec, main_us);
+    }
+    ::unsetenv(kTraceReexecEnv);
+  }
+  if (file.empty()) return;
+  if (!trace::enabled()) trace::enable(file, command.name);
+  trace::record("parse arguments", main_us, trace::now_us());
+}
+
 int run_main(int argc, char** argv) {
+  const int64_t main_us = trace::now_us();
   std::vector<std::string> args(argv + 1, argv + argc);
   auto globals = parse_args(kGlobalFlags, args, /*flags_until=*/1);
   if (!globals) return usage_error(globals.error().to_string(), main_help());
@@ -124,11 +154,15 @@ int run_main(int argc, char** argv) {
     return usage_error(cat("ocirun: \"", cmd->name, "\" requires ", want, " argument(s)"), command_help(*cmd));
   }
 
+  start_trace(*globals, *cmd, main_us);
   Result<int> status = 0;
   if (security::starts_container_processes(cmd->name)) {
+    if (trace::enabled()) ::setenv(kTraceReexecEnv, cat(main_us, " ", trace::now_us()).c_str(), 1);
     if (auto r = security::run_from_protected_exe(argv); !r) status = ErrFrom(std::move(r).error());
+    ::unsetenv(kTraceReexecEnv);  // already protected: no re-exec
   }
   if (status) status = cmd->run(g, *parsed);
+  if (auto written = trace::write_file(); !written) log::warn(written.error().to_string());
   if (!status) {
     log::fatal(cat(cmd->error_prefix, status.error().to_string()));
     return cmd->error_status;

@@ -44,6 +44,21 @@ class V1Manager final : public FsManager {
     return {};
   }
 
+  std::vector<std::string> self_join_files() const override {
+    std::vector<std::string> files;
+    for (const auto& [key, dir] : dirs_) {
+      if (!key.empty()) files.push_back(fs::join(dir, "tasks"));  // "": the cgroup2 directory, no "tasks"
+    }
+    return files;
+  }
+
+  Result<> add_self_joined_process(pid_t pid) override {
+    if (!has("")) return {};
+    const std::string& dir = dirs_.at("");
+    return with_context(fs_->write(fs::join(dir, "cgroup.procs"), std::to_string(pid)), "adding process ", pid,
+                        " to ", dir);
+  }
+
   Result<> update(const oci::Resources& resources) override { return apply(resources); }
 
   Result<> freeze() override {

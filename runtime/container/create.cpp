@@ -10,6 +10,7 @@
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/scope_exit.hpp"
+#include "runtime/base/trace.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/container/bundle.hpp"
 #include "runtime/container/cgroup.hpp"
@@ -84,7 +85,9 @@ Result<> add_notify_socket(const ContainerDir& dir, process::InitConfig& init) {
 std::string seccomp_cache_dir(const Context& ctx) { return fs::join(ctx.store.root(), "@seccomp-cache"); }
 
 Result<Created> create(const Context& ctx, const CreateOptions& o) {
+  trace::Phases phase("create: load and validate the bundle");
   TRY_ASSIGN(Bundle bundle, load_and_check(ctx, o));
+  phase.next("create: plan rootfs, namespaces, security (seccomp compile)");
   const oci::Spec& spec = bundle.spec;
 
   process::InitConfig init;
@@ -123,12 +126,14 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   state.owner = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
 
   // From here on the system changes: every step is undone on failure.
+  phase.next("create: state dir, config copy");
   TRY_ASSIGN(ContainerDir dir, ctx.store.create(o.id));
   ScopeExit remove_dir([&] { (void)dir.remove(); });
   fault::point("create:after-state-dir");
   TRY(with_context(fs::write_file_atomic(dir.fd(), kConfigFile, bundle.config_text), "saving config of ", o.id));
 
   TRY(add_notify_socket(dir, init));
+  phase.next("create: cgroup");
   TRY_ASSIGN(auto cgroup, create_cgroup(o.id, spec, ctx.systemd_cgroup, ctx.rootless));
   ScopeExit remove_cgroup([&] { (void)cgroup.manager->destroy(); });
   state.cgroup = cgroup.manager->paths();
@@ -137,7 +142,11 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
   TRY(dir.write_state(state));
   fault::point("create:after-cgroup");
   init.rootfs.cgroups = cgroup_view(cgroup.layout, state.cgroup);
+  // Writing "0" needs the init to be root in the runtime's user namespace
+  // (which it is not after clone3(CLONE_NEWUSER)).
+  if (!init.ns.new_user && ::geteuid() == 0) init.cgroup_self_join = cgroup.manager->self_join_files();
 
+  phase.next("create: exec.fifo");
   if (::mkfifoat(dir.fd(), kExecFifo, 0600) < 0) return ErrnoErr("creating ", dir.path(), "/", kExecFifo);
   // Read and write: the init then never sees end-of-file, so a `start` that
   // dies after opening the fifo but before writing to it releases nothing.
@@ -167,9 +176,11 @@ Result<Created> create(const Context& ctx, const CreateOptions& o) {
     TRY(hooks::run_all("prestart", spec.hooks->prestart, oci::to_json(st, oci::StateFormat::kOci)));
     return hooks::run_all("createRuntime", spec.hooks->create_runtime, creating);
   };
+  phase.end();  // the launcher traces its own phases
   process::Launcher launcher(init);
   TRY_ASSIGN(auto proc, launcher.start(cgroup.manager.get(), on_mounts_ready));
   fault::point("create:before-pid-state");
+  phase.next("create: state.json, release the init");
   state.pid = proc.pid;
   state.pid_start_time = proc.start_time;
   state.created = now_rfc3339_nano();

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "runtime/base/log.hpp"
+#include "runtime/base/trace.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/console/proxy.hpp"
 #include "runtime/container/notify_socket.hpp"
@@ -47,9 +48,11 @@ Result<int> run(const Context& ctx, RunOptions o) {
   auto started = start_created(created.dir, created.state);
   // Let other commands (kill, delete --force) act while it runs.
   created.dir.unlock();
+  trace::Phases phase("run: wait for the container to exit");
   Result<int> code = started ? supervise(created.state.pid, tty ? &*tty : nullptr, notify ? &*notify : nullptr) : ErrFrom(started.error());
   tty.reset();
   sigprocmask(SIG_SETMASK, &original, nullptr);
+  phase.next("run: delete the container");
   if (!o.keep) {
     if (auto locked = created.dir.relock(); locked) {
       if (auto r = destroy(created.dir, created.state); !r) log::warn(r.error().to_string());

@@ -6,6 +6,7 @@
 #include "oci/parse.hpp"
 #include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
+#include "runtime/base/trace.hpp"
 #include "runtime/container/bundle.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/container/notify_socket.hpp"
@@ -14,6 +15,7 @@
 namespace rt::container {
 
 Result<> start_created(ContainerDir& dir, const ContainerState& state) {
+  trace::Span span("start: release the init, wait for its execve");
   TRY_ASSIGN(auto spec, read_saved_config(dir));
   // runtime.md: a container created without a process cannot be started.
   if (!spec.process) return Err(0, "cannot start container ", state.id, ": $.process is not set in its config");

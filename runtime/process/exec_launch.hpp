@@ -39,6 +39,9 @@ struct ExecConfig {
   int console_socket_fd = -1;      // where the pty master goes (process.terminal)
   int preserve_fds = 0;
   std::string sub_cgroup;          // exec --cgroup: relative to the container's cgroup
+  // The child writes "0" to these first (cgroups::Manager::self_join_files);
+  // empty: the runtime moves it. Set by ExecLauncher.
+  std::vector<std::string> cgroup_self_join;
   sigset_t child_sigmask{};
 };
 

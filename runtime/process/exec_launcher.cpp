@@ -69,6 +69,10 @@ Result<> ExecLauncher::clone_child(cgroups::Manager* cgroup) {
   if (config_.join_flags & CLONE_NEWPID) TRY(pid_ns.enter(config_.init_pidfd, config_.init_pid));
   // A sub-cgroup (exec --cgroup) is joined by path, after the clone.
   const int cgroup_fd = cgroup && config_.sub_cgroup.empty() ? cgroup->clone_into_fd() : -1;
+  // Root, before its setns into a user namespace, the child can move itself
+  // (see Manager::self_join_files): no wait for an RCU grace period.
+  if (cgroup && config_.sub_cgroup.empty() && cgroup_fd < 0 && ::geteuid() == 0)
+    config_.cgroup_self_join = cgroup->self_join_files();
   auto cloned = clone_child_process(0, cgroup_fd, "exec process");
   // The pid namespace has no init any more: the container has stopped.
   if (!cloned && cloned.error().errnum == ENOMEM && pid_ns.entered()) return Err(0, "cannot exec in a stopped container");
@@ -81,7 +85,10 @@ Result<> ExecLauncher::clone_child(cgroups::Manager* cgroup) {
   child_ = cloned->pid;
   child_pidfd_ = std::move(cloned->pidfd);
   channel_ = std::move(parent_end);
-  if (cgroup && !cloned->in_cgroup) TRY(cgroup->add_process(child_, config_.sub_cgroup));
+  if (cgroup && !cloned->in_cgroup) {
+    TRY(config_.cgroup_self_join.empty() ? cgroup->add_process(child_, config_.sub_cgroup)
+                                         : cgroup->add_self_joined_process(child_));
+  }
   return {};
 }
 

@@ -17,6 +17,7 @@
 #include "runtime/base/fault.hpp"
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/trace.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/hooks/hooks.hpp"
 #include "runtime/process/child_process.hpp"
@@ -39,6 +40,7 @@ class Init {
 
  private:
   Result<> expect(Msg m, Frame* out = nullptr);
+  Result<> join_cgroup();
   Result<> enter_namespaces();
   Result<> build_rootfs();
   Result<> configure_system();
@@ -103,11 +105,22 @@ Result<> Init::enter_namespaces() {
   return {};
 }
 
+// Before anything else: the namespaces, mounts and devices are made inside
+// the container's cgroups, as when the runtime moves us.
+Result<> Init::join_cgroup() {
+  for (const std::string& tasks : c_.cgroup_self_join) TRY_CTX(fs::write_file(tasks, "0"), "joining cgroup ", tasks);
+  return {};
+}
+
 Result<> Init::build_rootfs() {
+  trace::Phases phase("init: prepare the root (propagation, bind)");
   TRY(mounter_.prepare_root());
+  phase.next("init: mounts");
   TRY(mounter_.mount_all());
   fault::point("init:after-mounts");
+  phase.next("init: devices");
   TRY(mounter_.create_devices());
+  phase.end();
   if (c_.expect.mounts_ready) {
     TRY(ch_.send(static_cast<uint32_t>(Msg::kMountsReady)));
     Frame f;
@@ -120,7 +133,9 @@ Result<> Init::build_rootfs() {
       TRY(hooks::run_all("createContainer", c_.spec->hooks->create_container, state_json("creating")));
     }
   }
+  phase.next("init: pivot_root");
   TRY(mounter_.pivot());
+  phase.next("init: masked and read-only paths, remount ro");
   return mounter_.finalize();
 }
 
@@ -151,7 +166,7 @@ Result<> Init::prepare_process() {
 }
 
 Result<> Init::wait_for_start() {
-  TRY(ch_.send(static_cast<uint32_t>(Msg::kReady)));
+  TRY(ch_.send(static_cast<uint32_t>(Msg::kReady), 0, trace::enabled() ? trace::serialize() : std::string()));
   // kDone: the runtime has recorded us. EOF instead means it failed or died.
   TRY(expect(Msg::kDone));
   ch_.close();
@@ -200,10 +215,18 @@ void Init::run() {
     (void)ch_.send(static_cast<uint32_t>(Msg::kError), e.errnum, e.to_string());
     _exit(1);
   };
-  step(enter_namespaces());
-  step(build_rootfs());
-  step(configure_system());
-  step(prepare_process());
+  {
+    trace::Phases phase("init: join the v1 cgroups (\"0\" to tasks)");
+    step(join_cgroup());
+    phase.next("init: enter namespaces (waits for the runtime's go)");
+    step(enter_namespaces());
+    phase.end();  // build_rootfs traces its steps
+    step(build_rootfs());
+    phase.next("init: sysctl, hostname, console");
+    step(configure_system());
+    phase.next("init: user, capabilities, seccomp, executable lookup");
+    step(prepare_process());
+  }
   step(wait_for_start());
   exec_process();
 }

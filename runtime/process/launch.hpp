@@ -34,6 +34,9 @@ struct InitConfig {
   security::ProcessSecurity security;
   std::vector<std::string> env;  // process.env plus what the runtime adds
   int exec_fifo_fd = -1;         // read end of exec.fifo; -1: exec right after kDone
+  // The init writes "0" to these first (cgroups::Manager::self_join_files);
+  // empty: the runtime moves it into its cgroup.
+  std::vector<std::string> cgroup_self_join;
   int console_socket_fd = -1;    // where the pty master goes (process.terminal)
   int preserve_fds = 0;          // fds 3 .. 3+N-1 are passed to the process
   bool no_new_keyring = false;

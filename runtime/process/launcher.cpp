@@ -10,6 +10,7 @@
 #include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/proc.hpp"
+#include "runtime/base/trace.hpp"
 #include "runtime/process/child_process.hpp"
 #include "runtime/process/launch.hpp"
 #include "runtime/security/seccomp.hpp"
@@ -73,7 +74,9 @@ Result<> Launcher::setup_from_parent(cgroups::Manager* cgroup) {
     if (config_.expect.userns_request) TRY(channel_.send(static_cast<uint32_t>(Msg::kUsernsMapped)));
   }
   if (config_.spec->process) TRY(apply_process_limits(child_, *config_.spec->process));
-  if (cgroup && !born_in_cgroup_) TRY(cgroup->add_process(child_));
+  if (cgroup && !born_in_cgroup_) {
+    TRY(config_.cgroup_self_join.empty() ? cgroup->add_process(child_) : cgroup->add_self_joined_process(child_));
+  }
   return channel_.send(static_cast<uint32_t>(Msg::kGo));
 }
 
@@ -103,6 +106,10 @@ Result<> Launcher::drive(const MountsReadyHook& on_mounts_ready) {
         TRY(forward_seccomp_fd(channel_, f, *config_.security.seccomp, st, init_));
         break;
       }
+      case Msg::kReady:
+        // With --trace the init's own phases come along.
+        if (trace::enabled() && !f.payload.empty()) TRY(trace::import_init_events(f.payload));
+        break;
       default:
         break;
     }
@@ -113,10 +120,14 @@ Result<> Launcher::drive(const MountsReadyHook& on_mounts_ready) {
 Error Launcher::child_failure(Error e) { return early_exit_error(std::move(e), child_, "container init"); }
 
 Result<InitProcess> Launcher::start(cgroups::Manager* cgroup, const MountsReadyHook& on_mounts_ready) {
+  trace::Phases phase("create: clone3 the init");
   TRY(clone_child(cgroup));
   fault::point("create:after-clone");
+  phase.next("create: id maps, rlimits, cgroup.procs");
   if (auto r = setup_from_parent(cgroup); !r) return ErrFrom(child_failure(std::move(r).error()));
+  phase.next("create: wait for the init (see its track)");
   if (auto r = drive(on_mounts_ready); !r) return ErrFrom(child_failure(std::move(r).error()));
+  phase.end();
   InitProcess init;
   init.pid = init_;
   if (init_ != child_) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "runtime/base/trace.hpp"
 #include "runtime/process/exec_path.hpp"
 
 namespace rt::process {
@@ -25,6 +26,7 @@ void close_fds_except(std::vector<int> keep) {
 namespace {
 
 Result<> load_seccomp_and_hand_over(const security::ProcessSecurity& sec, const SeccompFdHandler& hand_over) {
+  trace::Span span("init: load the seccomp filter");
   TRY_ASSIGN(auto notify_fd, security::load_seccomp(sec));
   if (notify_fd) TRY(hand_over(notify_fd));
   return {};

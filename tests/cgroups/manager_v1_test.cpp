@@ -131,6 +131,30 @@ TEST_F(V1ManagerTest, AddProcessFreezeThawAndPids) {
   EXPECT_FALSE(*m->frozen());
 }
 
+TEST_F(V1ManagerTest, TheInitJoinsTheV1HierarchiesThroughTasks) {
+  auto m = make(fake_->legacy_layout(kHostCtrls));
+  ASSERT_TRUE(m->create(nullptr).has_value());
+  auto files = m->self_join_files();
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> want;
+  for (const char* dir : {"blkio", "cpu", "cpuacct", "cpuset", "devices", "freezer", "memory", "pids", "systemd"})
+    want.push_back(at(std::string(dir) + "/ocirun/c1/tasks"));
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(files, want);
+  // Nothing is left for the runtime on a plain v1 host.
+  ASSERT_TRUE(m->add_self_joined_process(4242).has_value());
+  EXPECT_TRUE(fake_->writes_to("cgroup.procs").empty());
+}
+
+TEST_F(V1ManagerTest, HybridLeavesOnlyTheUnifiedMoveToTheRuntime) {
+  auto m = make(fake_->hybrid_layout(kHostCtrls));
+  ASSERT_TRUE(m->create(nullptr).has_value());
+  for (const std::string& f : m->self_join_files()) EXPECT_EQ(f.find("/unified/"), std::string::npos) << f;
+  ASSERT_TRUE(m->add_self_joined_process(4242).has_value());
+  EXPECT_EQ(fake_->writes_to("cgroup.procs"), std::vector<std::string>{"4242"});
+  EXPECT_EQ(fake_->content(at("unified/ocirun/c1/cgroup.procs")), "4242");
+}
+
 TEST_F(V1ManagerTest, SignalAllFreezesSignalsAndThaws) {
   auto m = make(fake_->legacy_layout(kHostCtrls));
   ASSERT_TRUE(m->create(nullptr).has_value());
