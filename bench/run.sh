@@ -57,7 +57,6 @@ if [ -z "${OCIRUN_BENCH_INNER:-}" ]; then
     fi
     apt-get install -y "${missing[@]}" >/dev/null
   fi
-  trap '' INT  # the inner run cleans up on Ctrl-C; wait for it
   inner_args=(--runs "$runs")
   [ $quick = no ] || inner_args+=(--quick)
   for spec in "${also[@]}"; do inner_args+=(--also "$spec"); done
