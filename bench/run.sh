@@ -55,7 +55,6 @@ if [ -z "${OCIRUN_BENCH_INNER:-}" ]; then
     apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
       { apt-get update -qq && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
   fi
-  trap '' INT  # the inner run cleans up on Ctrl-C; wait for it
   inner_args=(--runs "$runs")
   [ $quick = no ] || inner_args+=(--quick)
   for spec in "${also[@]}"; do inner_args+=(--also "$spec"); done

@@ -1,5 +1,7 @@
 #include "runtime/container/cgroup.hpp"
 
+#include <optional>
+
 #include "runtime/base/fs.hpp"
 #include "runtime/cgroups/devices.hpp"
 
@@ -39,8 +41,14 @@ Result<ContainerCgroup> create_cgroup(const std::string& id, const oci::Spec& sp
 
 Result<std::unique_ptr<cgroups::Manager>> load_cgroup(const ContainerState& state) {
   if (state.cgroup.dirs.empty()) return std::unique_ptr<cgroups::Manager>();
-  TRY_ASSIGN(auto layout, cgroups::detect_layout());
-  return cgroups::load_manager(layout, state.cgroup);
+  // `list` loads every container's cgroup: /proc/self/mountinfo is read
+  // once per process, not once per container (a third of list's time).
+  static std::optional<cgroups::Layout> host_layout;
+  if (!host_layout) {
+    TRY_ASSIGN(auto layout, cgroups::detect_layout());
+    host_layout = std::move(layout);
+  }
+  return cgroups::load_manager(*host_layout, state.cgroup);
 }
 
 rootfs::CgroupView cgroup_view(const cgroups::Layout& layout, const cgroups::Paths& paths) {
