@@ -148,6 +148,17 @@ ticks() {
   assert_no_cgroup "$ID"
 }
 
+@test "cgroups: kill 9 of a paused container thaws it so the init dies" {
+  # containerd and podman stop a paused container with `kill ID 9` and wait.
+  run_detached "$ID"
+  ocirun pause "$ID"
+  ocirun kill "$ID" 9
+  wait_for_status "$ID" stopped
+  [ "$(cat "$(cg freezer)/freezer.state")" = THAWED ]
+  ocirun delete "$ID"
+  assert_no_cgroup "$ID"
+}
+
 @test "cgroups: pause works on a created container and refuses a stopped or missing one" {
   create_container "$ID"
   ocirun pause "$ID"

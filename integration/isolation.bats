@@ -314,9 +314,11 @@ mount_opts() {
 }
 
 @test "isolation: devices are created with their type, numbers, mode and owner" {
+  # block0's fileMode carries the file type bits (060660), as podman passes a
+  # host device's st_mode: only the permission bits count.
   update_config '.linux.devices = [
       {path: "/dev/char0", type: "c", major: 1, minor: 3, fileMode: 416, uid: 1000, gid: 5},
-      {path: "/dev/block0", type: "b", major: 7, minor: 200, fileMode: 432, uid: 0, gid: 6},
+      {path: "/dev/block0", type: "b", major: 7, minor: 200, fileMode: 25008, uid: 0, gid: 6},
       {path: "/dev/fifo0", type: "p", fileMode: 420},
       {path: "/dev/sub/unbuffered", type: "u", major: 1, minor: 5}]'
   set_args sh -c 'stat -c "%n %F %t:%T %a %u:%g" /dev/char0 /dev/block0 /dev/fifo0 /dev/sub/unbuffered /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; for l in ptmx fd stdin stdout stderr; do readlink /dev/$l; done'

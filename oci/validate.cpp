@@ -344,8 +344,10 @@ void check_devices(const Linux& l, Findings& f) {
     else if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
       f.error(p + ".type", "unknown device type " + quote(d.type) + " (expected c, b, u or p)");
     if (d.major < 0 || d.minor < 0) f.error(p, "major and minor must not be negative");
-    if (d.file_mode && *d.file_mode > 07777)
-      f.error(p + ".fileMode", "must be a permission mode (at most 07777)");
+    // Engines pass the host device's st_mode (podman: 020666 for a char
+    // device); the file type bits are ignored, the node's type is d.type.
+    if (d.file_mode && *d.file_mode > 0177777)
+      f.error(p + ".fileMode", "must be a file mode (permission bits, optionally with the file type bits)");
   }
 }
 

@@ -70,6 +70,13 @@ Result<> kill(const Context& ctx, const std::string& id, int signal, bool all) {
     if (errno == ESRCH) return Err(0, "no such process");
     return ErrnoErr("sending signal ", signal, " to ", in.state.pid);
   }
+  // In a frozen v1 cgroup the SIGKILL stays pending until a thaw; engines
+  // stop a paused container with `kill ID 9` and wait for it to exit (runc
+  // thaws too).
+  if (signal == SIGKILL && in.status == Status::kPaused) {
+    TRY_ASSIGN(auto cgroup, load_cgroup(in.state));
+    if (cgroup) TRY(cgroup->thaw());
+  }
   return {};
 }
 

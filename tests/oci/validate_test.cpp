@@ -586,8 +586,9 @@ TEST(Validate, Devices) {
        "$.linux.devices[0].path: must be an absolute path, got \"dev/f\""},
       {"negative", dev({"/dev/f", "c", -1, 1, std::nullopt, std::nullopt, std::nullopt}),
        "$.linux.devices[0]: major and minor must not be negative"},
-      {"mode", dev({"/dev/f", "c", 1, 1, 010000, std::nullopt, std::nullopt}),
-       "$.linux.devices[0].fileMode: must be a permission mode (at most 07777)"},
+      {"mode with the type bits (podman)", dev({"/dev/null", "c", 1, 3, 020666, std::nullopt, std::nullopt}), ""},
+      {"mode", dev({"/dev/f", "c", 1, 1, 0200000, std::nullopt, std::nullopt}),
+       "$.linux.devices[0].fileMode: must be a file mode (permission bits, optionally with the file type bits)"},
   });
 }
 
