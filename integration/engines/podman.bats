@@ -184,6 +184,23 @@ logs_contain() {
   [[ "$output" == *"rc=1" ]]
 }
 
+@test "podman: --device, --privileged, run -i" {
+  # podman passes the host device's st_mode as fileMode (020666 here).
+  run podman run --rm --device /dev/null:/dev/mynull "$IMAGE" sh -c 'ls -l /dev/mynull; echo x >/dev/mynull'
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [[ "$output" == "crw-rw-rw-"*" 1,   3 "*/dev/mynull ]]
+  # --privileged: the host's devices and no seccomp filter.
+  local default_devices
+  default_devices=$(podman run --rm "$IMAGE" ls /dev | wc -l)
+  run podman run --rm --privileged "$IMAGE" sh -c 'ls /dev | wc -l; grep Seccomp: /proc/self/status'
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "${lines[0]}" -gt "$default_devices" ]
+  [[ "${lines[1]}" == *0 ]]
+  run podman run --rm -i "$IMAGE" cat <<<"from-stdin"
+  [ "$status" -eq 0 ]
+  [ "$output" = from-stdin ]
+}
+
 @test "podman: its default seccomp profile and --security-opt seccomp=FILE" {
   run --separate-stderr podman run --rm "$IMAGE" grep -E '^Seccomp:' /proc/self/status
   [[ "$output" == *2 ]]
