@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/base/fs.hpp"
 #include "runtime/base/proc.hpp"
 #include "runtime/security/seccomp.hpp"
 #include "runtime/security/seccomp_agent.hpp"
@@ -69,6 +70,11 @@ Result<> forward_seccomp_fd(Channel& channel, const Frame& frame, const security
                                           program.listener_metadata),
           "$.linux.seccomp.listenerPath");
   return channel.send(static_cast<uint32_t>(Msg::kSeccompDone));
+}
+
+Result<> join_cgroups_self(const std::vector<std::string>& tasks_files) {
+  for (const std::string& tasks : tasks_files) TRY_CTX(fs::write_file(tasks, "0"), "joining cgroup ", tasks);
+  return {};
 }
 
 Result<Frame> expect_frame(Channel& channel, Msg m) {

@@ -6,7 +6,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "oci/state.hpp"
 #include "runtime/base/error.hpp"
@@ -45,6 +47,9 @@ Error early_exit_error(Error e, pid_t& child, std::string_view what);
 Result<> forward_seccomp_fd(Channel& channel, const Frame& frame, const security::SeccompProgram& program,
                             const oci::State& state, pid_t pid);
 
+// Child side: moves this single-threaded process into its cgroups by
+// writing "0" to each of `tasks_files` (cgroups::Manager::self_join_files).
+Result<> join_cgroups_self(const std::vector<std::string>& tasks_files);
 // Child side: the next frame must be `m`.
 Result<Frame> expect_frame(Channel& channel, Msg m);
 // Child side: kSeccompFd with the fd, then wait for kSeccompDone.

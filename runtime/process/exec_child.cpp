@@ -4,7 +4,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "runtime/base/fs.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/console/console.hpp"
 #include "runtime/process/child_process.hpp"
@@ -78,7 +77,7 @@ void ExecChild::run() {
   auto step = [&](Result<> r) {
     if (!r) fail(r.error());
   };
-  for (const std::string& tasks : c_.cgroup_self_join) step(with_context(fs::write_file(tasks, "0"), "joining cgroup ", tasks));
+  step(join_cgroups_self(c_.cgroup_self_join));
   step(enter_container());
   step(open_terminal());
   auto executable = prepare_user_process(c_.process, c_.security, c_.process.env,

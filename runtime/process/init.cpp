@@ -40,7 +40,6 @@ class Init {
 
  private:
   Result<> expect(Msg m, Frame* out = nullptr);
-  Result<> join_cgroup();
   Result<> enter_namespaces();
   Result<> build_rootfs();
   Result<> configure_system();
@@ -102,13 +101,6 @@ Result<> Init::enter_namespaces() {
       _exit(sent ? 0 : 1);
     }
   }
-  return {};
-}
-
-// Before anything else: the namespaces, mounts and devices are made inside
-// the container's cgroups, as when the runtime moves us.
-Result<> Init::join_cgroup() {
-  for (const std::string& tasks : c_.cgroup_self_join) TRY_CTX(fs::write_file(tasks, "0"), "joining cgroup ", tasks);
   return {};
 }
 
@@ -217,7 +209,9 @@ void Init::run() {
   };
   {
     trace::Phases phase("init: join the v1 cgroups (\"0\" to tasks)");
-    step(join_cgroup());
+    // Before anything else: the namespaces, mounts and devices are made
+    // inside the container's cgroups, as when the runtime moves us.
+    step(join_cgroups_self(c_.cgroup_self_join));
     phase.next("init: enter namespaces (waits for the runtime's go)");
     step(enter_namespaces());
     phase.end();  // build_rootfs traces its steps
